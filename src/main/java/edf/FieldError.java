@@ -1,0 +1,4 @@
+package edf;
+
+/** A request field that broke the contract, and why. */
+public record FieldError(String field, String message) implements CborSerializable {}

@@ -1,0 +1,96 @@
+package edf;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * Starts everything: joins the cluster (itself, when no seed nodes are configured), the topics,
+ * the registry, chaos, the read side, sharding of the processors and ledgers, and, once this node
+ * is Up, the HTTP server. The server is ready (GET /health) as soon as it is bound.
+ */
+public final class Guardian {
+
+  public sealed interface Command {}
+
+  private record ClusterUp(SelfUp up) implements Command {}
+
+  private record Bound(ServerBinding binding) implements Command {}
+
+  private record BindFailed(Throwable failure) implements Command {}
+
+  private Guardian() {}
+
+  /** @param bound completed with the binding once the server listens (or failed if it cannot) */
+  public static Behavior<Command> create(Settings settings, CompletableFuture<ServerBinding> bound) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorSystem<?> system = ctx.getSystem();
+          Cluster cluster = Cluster.get(system);
+          if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+          }
+          cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, ClusterUp::new), SelfUp.class));
+
+          Wire wire = new Wire(Json.mapper(system));
+          ActorRef<Topic.Command<TodoEvent>> events =
+              ctx.spawn(Topic.create(TodoEvent.class, TodoEvent.TOPIC), "todo-events");
+          ActorRef<Topic.Command<Delivery>> deliveries =
+              ctx.spawn(Topic.create(Delivery.class, Delivery.TOPIC), "user-deliveries");
+          ActorRef<ConnectionRegistry.Command> registry =
+              ctx.spawn(ConnectionRegistry.create(wire, deliveries, events), "connection-registry");
+          ActorRef<Chaos.Command> chaos =
+              ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry), "chaos");
+          ActorRef<TodoReadModel.Command> readModel =
+              ctx.spawn(TodoReadModel.create(events, registry, settings.statsInterval()), "todo-read-model");
+          ActorRef<TicketRegistry.Command> tickets =
+              ctx.spawn(TicketRegistry.create(Clock.systemUTC()), "ticket-registry");
+          CommandProcessor.init(system, events);
+          UserLedger.init(system, settings, events, deliveries);
+          Routes routes = new Routes(system, settings, Auth.fromSettings(settings), chaos, readModel, tickets, registry);
+
+          return Behaviors.receive(Command.class)
+              .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
+              .onMessage(Bound.class, b -> onBound(ctx, b.binding(), bound))
+              .onMessage(BindFailed.class, f -> onBindFailed(ctx, settings, f.failure(), bound))
+              .build();
+        });
+  }
+
+  private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {
+    ctx.pipeToSelf(
+        Http.get(ctx.getSystem()).newServerAt(settings.host(), settings.port()).bind(routes.route()),
+        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> onBound(
+      ActorContext<Command> ctx, ServerBinding binding, CompletableFuture<ServerBinding> bound) {
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(10), ctx.getSystem());
+    var address = binding.localAddress();
+    ctx.getLog().info("Server online at http://{}:{}/", address.getHostString(), address.getPort());
+    bound.complete(binding);
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> onBindFailed(
+      ActorContext<Command> ctx, Settings settings, Throwable failure, CompletableFuture<ServerBinding> bound) {
+    ctx.getLog().error("Could not bind to {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
+    bound.completeExceptionally(failure);
+    ctx.getSystem().terminate();
+    return Behaviors.stopped();
+  }
+}

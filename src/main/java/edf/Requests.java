@@ -1,0 +1,169 @@
+package edf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads request bodies against the contract. Every method either returns a valid request or throws
+ * {@link Problem.InvalidRequest} naming the first field that is wrong: malformed JSON, a body that
+ * is not an object, unknown fields, wrong types, bad ids, text empty after trimming or too long.
+ */
+public final class Requests {
+  private static final Pattern UUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  public record SignIn(String userId) {}
+
+  public record Create(String id, String text) {}
+
+  public record Update(String text, Boolean completed, Long expectedVersion) {}
+
+  public record Event(String userId, com.fasterxml.jackson.databind.node.ObjectNode payload) {}
+
+  private final ObjectMapper mapper;
+  private final int maxTextLength;
+
+  public Requests(ObjectMapper mapper, int maxTextLength) {
+    this.mapper = mapper;
+    this.maxTextLength = maxTextLength;
+  }
+
+  public JsonNode parse(String body) {
+    try {
+      JsonNode node = mapper.readTree(body);
+      if (node == null || node.isMissingNode()) throw new Problem.InvalidRequest("body", "a JSON object is required");
+      if (!node.isObject()) throw new Problem.InvalidRequest("body", "must be a JSON object");
+      return node;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new Problem.InvalidRequest("body", "malformed JSON");
+    }
+  }
+
+  public SignIn signIn(JsonNode body) {
+    onlyFields(body, Set.of("userId"));
+    return new SignIn(userId(body, "userId"));
+  }
+
+  public Create create(JsonNode body) {
+    onlyFields(body, Set.of("id", "text"));
+    String id = body.has("id") ? uuid("id", string(body, "id")) : null;
+    if (!body.has("text")) throw new Problem.InvalidRequest("text", "is required");
+    return new Create(id, text(body));
+  }
+
+  public Update update(JsonNode body) {
+    onlyFields(body, Set.of("text", "completed", "expectedVersion"));
+    String text = body.has("text") ? text(body) : null;
+    Boolean completed = null;
+    if (body.has("completed")) {
+      if (!body.get("completed").isBoolean()) throw new Problem.InvalidRequest("completed", "must be true or false");
+      completed = body.get("completed").booleanValue();
+    }
+    Long expectedVersion = body.has("expectedVersion") ? version(body.get("expectedVersion")) : null;
+    if (text == null && completed == null)
+      throw new Problem.InvalidRequest("text", "a change needs `text` or `completed`");
+    return new Update(text, completed, expectedVersion);
+  }
+
+  public Event event(JsonNode body) {
+    onlyFields(body, Set.of("userId", "payload"));
+    String userId = userId(body, "userId");
+    JsonNode payload = body.get("payload");
+    if (payload == null || !payload.isObject())
+      throw new Problem.InvalidRequest("payload", "must be a JSON object");
+    if (!payload.path("type").isTextual() || payload.get("type").asText().isBlank())
+      throw new Problem.InvalidRequest("payload.type", "must be a non-empty string");
+    return new Event(userId, (com.fasterxml.jackson.databind.node.ObjectNode) payload);
+  }
+
+  /** Merges the fields given onto the current settings; the result still needs validating. */
+  public ChaosSettings chaos(JsonNode body, ChaosSettings current) {
+    onlyFields(
+        body,
+        Set.of(
+            "httpFailureRate",
+            "lostResponseRate",
+            "processingFailureRate",
+            "minHttpDelayMs",
+            "maxHttpDelayMs",
+            "minDelayMs",
+            "maxDelayMs"));
+    return new ChaosSettings(
+        rate(body, "httpFailureRate", current.httpFailureRate()),
+        rate(body, "lostResponseRate", current.lostResponseRate()),
+        rate(body, "processingFailureRate", current.processingFailureRate()),
+        millis(body, "minHttpDelayMs", current.minHttpDelayMs()),
+        millis(body, "maxHttpDelayMs", current.maxHttpDelayMs()),
+        millis(body, "minDelayMs", current.minDelayMs()),
+        millis(body, "maxDelayMs", current.maxDelayMs()));
+  }
+
+  public static String uuid(String field, String value) {
+    if (value == null || !UUID.matcher(value).matches())
+      throw new Problem.InvalidRequest(field, "must be a UUID");
+    return value.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static Long version(String field, String value) {
+    try {
+      long v = Long.parseLong(value);
+      if (v < 0) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw new Problem.InvalidRequest(field, "must be a non-negative integer");
+    }
+  }
+
+  private static Long version(JsonNode node) {
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0)
+      throw new Problem.InvalidRequest("expectedVersion", "must be a non-negative integer");
+    return node.longValue();
+  }
+
+  private static void onlyFields(JsonNode body, Set<String> allowed) {
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) throw new Problem.InvalidRequest(name, "is not a known field");
+    }
+  }
+
+  private static String string(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || !node.isTextual()) throw new Problem.InvalidRequest(field, "must be a string");
+    return node.textValue();
+  }
+
+  private static String userId(JsonNode body, String field) {
+    if (!body.has(field)) throw new Problem.InvalidRequest(field, "is required");
+    String value = string(body, field);
+    if (!Auth.USER_ID.matcher(value).matches())
+      throw new Problem.InvalidRequest(field, "must be 1 to 64 of A-Z a-z 0-9 . _ -");
+    return value;
+  }
+
+  private String text(JsonNode body) {
+    String text = string(body, "text").strip();
+    if (text.isEmpty()) throw new Problem.InvalidRequest("text", "must not be empty");
+    if (text.codePointCount(0, text.length()) > maxTextLength)
+      throw new Problem.InvalidRequest("text", "must be at most " + maxTextLength + " characters");
+    return text;
+  }
+
+  private static double rate(JsonNode body, String field, double current) {
+    if (!body.has(field)) return current;
+    JsonNode node = body.get(field);
+    if (!node.isNumber()) throw new Problem.InvalidRequest(field, "must be a number from 0 to 1");
+    return node.doubleValue();
+  }
+
+  private static long millis(JsonNode body, String field, long current) {
+    if (!body.has(field)) return current;
+    JsonNode node = body.get(field);
+    if (!node.isIntegralNumber() || !node.canConvertToLong())
+      throw new Problem.InvalidRequest(field, "must be a whole number of milliseconds");
+    return node.longValue();
+  }
+}

@@ -1,0 +1,54 @@
+package edf;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything under `edf { }` in application.conf, read once at start. */
+public record Settings(
+    String host,
+    int port,
+    List<String> allowedOrigins,
+    long maxBodyBytes,
+    Duration askTimeout,
+    String secret,
+    Duration tokenTtl,
+    Duration ticketTtl,
+    String ingestKey,
+    int maxTextLength,
+    int maxRememberedPerUser,
+    Duration userIdleTimeout,
+    ChaosSettings chaos,
+    boolean chaosUpdatable,
+    long chaosSeed,
+    int outgoingBuffer,
+    int maxMessageBytes,
+    int maxIncomingPerSecond,
+    Duration messageTimeout,
+    Duration statsInterval) {
+
+  public static Settings fromConfig(Config root) {
+    Config edf = root.getConfig("edf");
+    return new Settings(
+        edf.getString("http.host"),
+        edf.getInt("http.port"),
+        List.copyOf(edf.getStringList("http.allowed-origins")),
+        edf.getBytes("http.max-body-bytes"),
+        edf.getDuration("http.ask-timeout"),
+        edf.getString("auth.secret"),
+        edf.getDuration("auth.token-ttl"),
+        edf.getDuration("auth.ticket-ttl"),
+        edf.getString("auth.ingest-key"),
+        edf.getInt("commands.max-text-length"),
+        edf.getInt("commands.max-remembered-per-user"),
+        edf.getDuration("commands.user-idle-timeout"),
+        ChaosSettings.fromConfig(edf.getConfig("chaos")),
+        edf.getBoolean("chaos.allow-update"),
+        edf.getLong("chaos.seed"),
+        edf.getInt("websocket.outgoing-buffer"),
+        edf.getBytes("websocket.max-message-bytes").intValue(),
+        edf.getInt("websocket.max-incoming-per-second"),
+        edf.getDuration("websocket.message-timeout"),
+        edf.getDuration("websocket.stats-interval"));
+  }
+}

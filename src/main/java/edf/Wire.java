@@ -1,0 +1,113 @@
+package edf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/**
+ * Renders the front-end socket schema (docs/protocol.md): every message is a JSON object with
+ * `type` and `timestamp`. Rendered once per message, not once per socket.
+ */
+public final class Wire {
+  private final ObjectMapper mapper;
+
+  public Wire(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  public String outcome(CommandOutcome o) {
+    ObjectNode node = message(o.success() ? "command.succeeded" : "command.failed");
+    node.put("commandId", o.commandId());
+    node.put("entityId", o.entityId());
+    node.put("status", o.success() ? "success" : "failure");
+    node.set("data", mapper.valueToTree(o.data()));
+    if (o.error() != null) node.set("error", mapper.valueToTree(o.error()));
+    return render(node, o.completedAt());
+  }
+
+  public String event(TodoEvent event) {
+    if (event instanceof TodoEvent.Pending p) {
+      ObjectNode node = entityMessage("todo.pending", p);
+      node.put("by", p.by());
+      return render(node, p.at());
+    }
+    if (event instanceof TodoEvent.Changed c) {
+      ObjectNode node = entityMessage("todo.changed", c);
+      node.put("changedBy", c.changedBy());
+      node.put("action", c.action().wireName());
+      node.set("data", mapper.valueToTree(c.data()));
+      return render(node, c.at());
+    }
+    TodoEvent.Failed f = (TodoEvent.Failed) event;
+    ObjectNode node = entityMessage("todo.failed", f);
+    node.put("by", f.by());
+    node.put("code", f.code());
+    return render(node, f.at());
+  }
+
+  public String stats(long todos, long queued, int connections, int users) {
+    ObjectNode node = message("stats");
+    node.put("todos", todos);
+    node.put("queued", queued);
+    node.put("connections", connections);
+    node.put("users", users);
+    return render(node, Instant.now());
+  }
+
+  public String chaos(ChaosSettings settings) {
+    ObjectNode node = message("chaos");
+    node.set("settings", mapper.valueToTree(settings));
+    return render(node, Instant.now());
+  }
+
+  public String topicReply(String type, String topic) {
+    ObjectNode node = message(type);
+    node.put("topic", topic);
+    return render(node, Instant.now());
+  }
+
+  public String pong() {
+    return render(message("pong"), Instant.now());
+  }
+
+  public String error(String code, String text) {
+    ObjectNode node = message("error");
+    node.put("code", code);
+    node.put("message", text);
+    return render(node, Instant.now());
+  }
+
+  /** An /internal/events payload, with `timestamp` added when the sender gave none. */
+  public String payload(ObjectNode payload) {
+    ObjectNode copy = payload.deepCopy();
+    if (!copy.hasNonNull("timestamp")) copy.put("timestamp", Json.timestamp(Instant.now()));
+    return toJson(copy);
+  }
+
+  private ObjectNode message(String type) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("type", type);
+    return node;
+  }
+
+  private ObjectNode entityMessage(String type, TodoEvent event) {
+    ObjectNode node = message(type);
+    node.put("entityId", event.entityId());
+    node.put("commandId", event.commandId());
+    return node;
+  }
+
+  private String render(ObjectNode node, Instant at) {
+    node.put("timestamp", Json.timestamp(at));
+    return toJson(node);
+  }
+
+  private String toJson(ObjectNode node) {
+    try {
+      return mapper.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("JSON rendering failed", e);
+    }
+  }
+}
