@@ -32,6 +32,9 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
 
   public record Enqueue(TodoCommand command) implements Command {}
 
+  /** How many commands wait in this todo's queue (the one in its delay included). */
+  public record GetQueued(ActorRef<Integer> replyTo) implements Command {}
+
   private enum ProcessNext implements Command {
     INSTANCE
   }
@@ -94,12 +97,18 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
     return newReceiveBuilder()
         .onMessage(Enqueue.class, this::onEnqueue)
         .onMessageEquals(ProcessNext.INSTANCE, this::onProcessNext)
+        .onMessage(GetQueued.class, this::onGetQueued)
         .build();
   }
 
   private Behavior<Command> onEnqueue(Enqueue enqueue) {
     queue.addLast(enqueue.command());
     if (!busy) scheduleHead();
+    return this;
+  }
+
+  private Behavior<Command> onGetQueued(GetQueued get) {
+    get.replyTo().tell(queue.size());
     return this;
   }
 
