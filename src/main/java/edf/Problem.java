@@ -61,7 +61,7 @@ public final class Problem {
     return render(status, base(status, typeFor(status), detail)).addHeaders(response.getHeaders());
   }
 
-  private static String typeFor(StatusCode status) {
+  static String typeFor(StatusCode status) {
     return switch (status.intValue()) {
       case 404 -> "not-found";
       case 405 -> "method-not-allowed";

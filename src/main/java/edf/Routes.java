@@ -33,6 +33,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
@@ -106,8 +107,11 @@ public final class Routes extends AllDirectives {
     return ExceptionHandler.newBuilder()
         .match(Problem.InvalidRequest.class, e -> complete(problem.invalid(e.error())))
         .match(
-            EntityStreamSizeException.class,
-            e -> complete(problem.of(StatusCodes.PAYLOAD_TOO_LARGE, "payload-too-large", "The request body is larger than " + settings.maxBodyBytes() + " bytes")))
+            IllegalRequestException.class,
+            // a body without Content-Length that grows past the limit ends here as "Request too large"
+            e -> complete(e.info().summary().contains("too large") ? tooLarge()
+                : problem.of(e.status(), Problem.typeFor(e.status()), e.info().summary())))
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
         .match(
             java.util.concurrent.TimeoutException.class,
             e -> unavailable(e))
@@ -129,7 +133,7 @@ public final class Routes extends AllDirectives {
 
   private Route api() {
     return concat(
-        path("session", () -> post(() -> jsonBody(body -> signIn(requests.signIn(body))))),
+        path("session", () -> withProblems(() -> post(() -> jsonBody(body -> signIn(requests.signIn(body)))))),
         authenticated(
             userId ->
                 concat(
@@ -405,6 +409,19 @@ public final class Routes extends AllDirectives {
   // ---- helpers ----
 
   private Route jsonBody(Function<JsonNode, Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          boolean tooLarge = entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes();
+          return tooLarge ? complete(tooLarge()) : strictJson(inner);
+        });
+  }
+
+  private HttpResponse tooLarge() {
+    return problem.of(StatusCodes.PAYLOAD_TOO_LARGE, "payload-too-large",
+        "The request body is larger than " + settings.maxBodyBytes() + " bytes");
+  }
+
+  private Route strictJson(Function<JsonNode, Route> inner) {
     return extractStrictEntity(
         Duration.ofSeconds(5),
         settings.maxBodyBytes(),
