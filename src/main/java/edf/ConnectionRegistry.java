@@ -1,11 +1,16 @@
 package edf;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -14,9 +19,14 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * Maps user ids to the live WebSocket stream actors of that user (one user, many windows) and
- * knows which sockets follow which topic. Personal messages go to every socket of their user and
- * to no one else; topic messages to every subscriber. One registry per node, fed by the
- * cluster-wide topics; it watches every socket and forgets it when its stream ends.
+ * knows which sockets follow which topic. Personal messages go to every socket of their user, in
+ * `seq` order and at most once each, and to no one else; topic messages to every subscriber. One
+ * registry per node, fed by the cluster-wide topics; it watches every socket and forgets it when
+ * its stream ends.
+ *
+ * <p>A new socket first learns its position from the user's {@link UserLedger} (fresh, resumed
+ * with the messages it missed, or resync); personal messages that arrive meanwhile wait for it, so
+ * the replay comes before anything new.
  */
 public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistry.Command> {
 
@@ -25,7 +35,9 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   public sealed interface Command {}
 
-  public record Register(String userId, ActorRef<SocketSession.Out> socket) implements Command {}
+  /** A new socket; `epoch` and `lastSeq` are what it saw before, both null on a fresh start. */
+  public record Register(String userId, ActorRef<SocketSession.Out> socket, String epoch, Long lastSeq)
+      implements Command {}
 
   /** Answered with `subscribed`, sent after the socket is added so nothing later is missed. */
   public record Subscribe(ActorRef<SocketSession.Out> socket, String topic) implements Command {}
@@ -41,29 +53,57 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   public record Connections(int sockets, int users) {}
 
+  /** Shutdown: close every socket with this code; answered once none is left (or at the deadline). */
+  public record CloseAll(int code, String reason, ActorRef<Connections> replyTo) implements Command {}
+
   private record SocketTerminated(ActorRef<SocketSession.Out> socket) implements Command {}
 
   private record WrappedDelivery(Delivery delivery) implements Command {}
 
   private record WrappedEvent(TodoEvent event) implements Command {}
 
-  private record SocketInfo(String userId, Set<String> topics) {}
+  private record Synced(ActorRef<SocketSession.Out> socket, UserLedger.SyncResult result, Throwable failure)
+      implements Command {}
+
+  /** Per socket: its user and topics; `pending` holds personal messages until its position is known. */
+  private static final class SocketInfo {
+    final String userId;
+    final Set<String> topics = new HashSet<>();
+    List<Delivery> pending = new ArrayList<>();
+    String epoch;
+    long lastSeq;
+
+    SocketInfo(String userId) {
+      this.userId = userId;
+    }
+
+    boolean live() {
+      return pending == null;
+    }
+  }
 
   private final Wire wire;
+  private final Function<String, RecipientRef<UserLedger.Command>> ledgers;
+  private final Duration resumeTimeout;
+  private final int maxPending;
   private final Map<String, Set<ActorRef<SocketSession.Out>>> byUser = new HashMap<>();
   private final Map<ActorRef<SocketSession.Out>, SocketInfo> sockets = new HashMap<>();
   private final Map<String, Set<ActorRef<SocketSession.Out>>> subscribers =
       Map.of(TODOS, new HashSet<>(), STATS, new HashSet<>());
+  private final List<ActorRef<Connections>> waitingForEmpty = new ArrayList<>();
 
   public static Behavior<Command> create(
       Wire wire,
       ActorRef<Topic.Command<Delivery>> deliveries,
-      ActorRef<Topic.Command<TodoEvent>> events) {
+      ActorRef<Topic.Command<TodoEvent>> events,
+      Function<String, RecipientRef<UserLedger.Command>> ledgers,
+      Duration resumeTimeout,
+      int maxPending) {
     return Behaviors.setup(
         ctx -> {
           deliveries.tell(Topic.subscribe(ctx.messageAdapter(Delivery.class, WrappedDelivery::new)));
           events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
-          return new ConnectionRegistry(ctx, wire);
+          return new ConnectionRegistry(ctx, wire, ledgers, resumeTimeout, maxPending);
         });
   }
 
@@ -71,15 +111,24 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     return TODOS.equals(topic) || STATS.equals(topic);
   }
 
-  private ConnectionRegistry(ActorContext<Command> context, Wire wire) {
+  private ConnectionRegistry(
+      ActorContext<Command> context,
+      Wire wire,
+      Function<String, RecipientRef<UserLedger.Command>> ledgers,
+      Duration resumeTimeout,
+      int maxPending) {
     super(context);
     this.wire = wire;
+    this.ledgers = ledgers;
+    this.resumeTimeout = resumeTimeout;
+    this.maxPending = maxPending;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Register.class, this::onRegister)
+        .onMessage(Synced.class, this::onSynced)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Unsubscribe.class, this::onUnsubscribe)
         .onMessage(SocketTerminated.class, this::onSocketTerminated)
@@ -88,22 +137,55 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
         .onMessage(TodoCounts.class, this::onTodoCounts)
         .onMessage(ChaosChanged.class, this::onChaosChanged)
         .onMessage(GetConnections.class, this::onGetConnections)
+        .onMessage(CloseAll.class, this::onCloseAll)
         .build();
   }
 
   private Behavior<Command> onRegister(Register register) {
     ActorRef<SocketSession.Out> socket = register.socket();
-    if (sockets.putIfAbsent(socket, new SocketInfo(register.userId(), new HashSet<>())) == null) {
-      byUser.computeIfAbsent(register.userId(), u -> new HashSet<>()).add(socket);
-      getContext().watchWith(socket, new SocketTerminated(socket));
+    if (sockets.putIfAbsent(socket, new SocketInfo(register.userId())) != null) return this;
+    byUser.computeIfAbsent(register.userId(), u -> new HashSet<>()).add(socket);
+    getContext().watchWith(socket, new SocketTerminated(socket));
+    getContext()
+        .ask(
+            UserLedger.SyncResult.class,
+            ledgers.apply(register.userId()),
+            resumeTimeout,
+            replyTo -> new UserLedger.Sync(register.epoch(), register.lastSeq(), replyTo),
+            (result, failure) -> new Synced(socket, result, failure));
+    return this;
+  }
+
+  private Behavior<Command> onSynced(Synced synced) {
+    SocketInfo info = sockets.get(synced.socket());
+    if (info == null || info.live()) return this;
+    if (synced.failure() != null) {
+      getContext().getLog().warn("No position for a socket of {}: {}", info.userId, synced.failure().toString());
+      synced.socket().tell(new SocketSession.Close(SocketSession.INTERNAL_ERROR, "try again"));
+      return this;
     }
+    UserLedger.SyncResult result = synced.result();
+    info.epoch = result.epoch();
+    info.lastSeq = result.seq();
+    switch (result.mode()) {
+      case FRESH -> synced.socket().tell(new SocketSession.Push(wire.welcome(result.epoch(), result.seq())));
+      case RESYNC -> synced.socket().tell(new SocketSession.Push(wire.resync(result.epoch(), result.seq())));
+      case RESUMED -> {
+        long from = result.replay().isEmpty() ? result.seq() : result.replay().get(0).seq();
+        for (Delivery missed : result.replay()) synced.socket().tell(new SocketSession.Push(missed.json()));
+        synced.socket().tell(new SocketSession.Push(wire.resumed(from, result.seq())));
+      }
+    }
+    List<Delivery> waiting = info.pending;
+    info.pending = null;
+    for (Delivery delivery : waiting) push(synced.socket(), info, delivery);
     return this;
   }
 
   private Behavior<Command> onSubscribe(Subscribe subscribe) {
     SocketInfo info = sockets.get(subscribe.socket());
     if (info != null && isTopic(subscribe.topic())) {
-      info.topics().add(subscribe.topic());
+      info.topics.add(subscribe.topic());
       subscribers.get(subscribe.topic()).add(subscribe.socket());
       subscribe.socket().tell(new SocketSession.Push(wire.topicReply("subscribed", subscribe.topic())));
     }
@@ -113,7 +195,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private Behavior<Command> onUnsubscribe(Unsubscribe unsubscribe) {
     SocketInfo info = sockets.get(unsubscribe.socket());
     if (info != null && isTopic(unsubscribe.topic())) {
-      info.topics().remove(unsubscribe.topic());
+      info.topics.remove(unsubscribe.topic());
       subscribers.get(unsubscribe.topic()).remove(unsubscribe.socket());
       unsubscribe.socket().tell(new SocketSession.Push(wire.topicReply("unsubscribed", unsubscribe.topic())));
     }
@@ -123,22 +205,47 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private Behavior<Command> onSocketTerminated(SocketTerminated terminated) {
     SocketInfo info = sockets.remove(terminated.socket());
     if (info == null) return this;
-    Set<ActorRef<SocketSession.Out>> own = byUser.get(info.userId());
+    Set<ActorRef<SocketSession.Out>> own = byUser.get(info.userId);
     if (own != null) {
       own.remove(terminated.socket());
-      if (own.isEmpty()) byUser.remove(info.userId());
+      if (own.isEmpty()) byUser.remove(info.userId);
     }
-    for (String topic : info.topics()) subscribers.get(topic).remove(terminated.socket());
+    for (String topic : info.topics) subscribers.get(topic).remove(terminated.socket());
+    if (sockets.isEmpty()) {
+      waitingForEmpty.forEach(replyTo -> replyTo.tell(new Connections(0, 0)));
+      waitingForEmpty.clear();
+    }
     return this;
   }
 
   private Behavior<Command> onDelivery(WrappedDelivery wrapped) {
-    Set<ActorRef<SocketSession.Out>> own = byUser.get(wrapped.delivery().userId());
-    if (own != null) {
-      SocketSession.Push push = new SocketSession.Push(wrapped.delivery().json());
-      for (ActorRef<SocketSession.Out> socket : own) socket.tell(push);
+    Delivery delivery = wrapped.delivery();
+    Set<ActorRef<SocketSession.Out>> own = byUser.get(delivery.userId());
+    if (own == null) return this;
+    for (ActorRef<SocketSession.Out> socket : own) {
+      SocketInfo info = sockets.get(socket);
+      if (info.live()) {
+        push(socket, info, delivery);
+      } else if (info.pending.size() < maxPending) {
+        info.pending.add(delivery);
+      } else {
+        socket.tell(new SocketSession.Close(SocketSession.SLOW_CONSUMER, "slow consumer"));
+      }
     }
     return this;
+  }
+
+  /** In order and once: a delivery already covered by the socket's position is skipped. */
+  private void push(ActorRef<SocketSession.Out> socket, SocketInfo info, Delivery delivery) {
+    if (!delivery.epoch().equals(info.epoch)) {
+      // the user's ledger restarted while this socket was open: its history is gone
+      socket.tell(new SocketSession.Push(wire.resync(delivery.epoch(), delivery.seq() - 1)));
+      info.epoch = delivery.epoch();
+      info.lastSeq = delivery.seq() - 1;
+    }
+    if (delivery.seq() <= info.lastSeq) return;
+    info.lastSeq = delivery.seq();
+    socket.tell(new SocketSession.Push(delivery.json()));
   }
 
   private Behavior<Command> onEvent(WrappedEvent wrapped) {
@@ -158,6 +265,17 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private Behavior<Command> onGetConnections(GetConnections get) {
     get.replyTo().tell(new Connections(sockets.size(), byUser.size()));
+    return this;
+  }
+
+  private Behavior<Command> onCloseAll(CloseAll close) {
+    if (sockets.isEmpty()) {
+      close.replyTo().tell(new Connections(0, 0));
+      return this;
+    }
+    waitingForEmpty.add(close.replyTo());
+    SocketSession.Close message = new SocketSession.Close(close.code(), close.reason());
+    sockets.keySet().forEach(socket -> socket.tell(message));
     return this;
   }
 

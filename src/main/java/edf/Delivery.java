@@ -1,9 +1,10 @@
 package edf;
 
 /**
- * A message for every socket of one user, already rendered as JSON; published on the cluster-wide
- * user-deliveries topic so the registry of whichever node holds the user's sockets pushes it.
+ * A message for every socket of one user, already rendered as JSON with its `epoch` and `seq`;
+ * published on the cluster-wide user-deliveries topic so the registry of whichever node holds the
+ * user's sockets pushes it. `seq` grows by one per message of the user within one `epoch`.
  */
-public record Delivery(String userId, String json) implements CborSerializable {
+public record Delivery(String userId, String epoch, long seq, String json) implements CborSerializable {
   public static final String TOPIC = "user-deliveries";
 }

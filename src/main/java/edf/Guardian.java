@@ -3,13 +3,17 @@ package edf;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SelfUp;
@@ -50,8 +54,14 @@ public final class Guardian {
               ctx.spawn(Topic.create(TodoEvent.class, TodoEvent.TOPIC), "todo-events");
           ActorRef<Topic.Command<Delivery>> deliveries =
               ctx.spawn(Topic.create(Delivery.class, Delivery.TOPIC), "user-deliveries");
+          ClusterSharding sharding = ClusterSharding.get(system);
           ActorRef<ConnectionRegistry.Command> registry =
-              ctx.spawn(ConnectionRegistry.create(wire, deliveries, events), "connection-registry");
+              ctx.spawn(
+                  ConnectionRegistry.create(
+                      wire, deliveries, events,
+                      userId -> sharding.entityRefFor(UserLedger.ENTITY_TYPE_KEY, userId),
+                      settings.resumeTimeout(), settings.outgoingBuffer()),
+                  "connection-registry");
           ActorRef<Chaos.Command> chaos =
               ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry), "chaos");
           ActorRef<TodoReadModel.Command> readModel =
@@ -61,6 +71,11 @@ public final class Guardian {
           CommandProcessor.init(system, events);
           UserLedger.init(system, settings, events, deliveries);
           Routes routes = new Routes(system, settings, Auth.fromSettings(settings), chaos, readModel, tickets, registry);
+          CoordinatedShutdown.get(system)
+              .addTask(
+                  CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+                  "edf-drain-then-close-sockets",
+                  () -> drainThenCloseSockets(ctx, settings, routes, readModel, registry));
 
           return Behaviors.receive(Command.class)
               .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
@@ -68,6 +83,35 @@ public final class Guardian {
               .onMessage(BindFailed.class, f -> onBindFailed(ctx, settings, f.failure(), bound))
               .build();
         });
+  }
+
+  /**
+   * Graceful shutdown: commands get 503 at once, queued commands get `drain-timeout` to finish (so
+   * their outcomes are still pushed), then every socket is closed with 1001 so clients reconnect,
+   * with jitter, elsewhere or later.
+   */
+  private static java.util.concurrent.CompletionStage<Done> drainThenCloseSockets(
+      ActorContext<Command> ctx,
+      Settings settings,
+      Routes routes,
+      ActorRef<TodoReadModel.Command> readModel,
+      ActorRef<ConnectionRegistry.Command> registry) {
+    ActorSystem<?> system = ctx.getSystem();
+    routes.stopAccepting();
+    Duration drain = settings.drainTimeout();
+    return AskPattern.<TodoReadModel.Command, Long>ask(
+            readModel, r -> new TodoReadModel.AwaitDrained(drain, r), drain.plusSeconds(1), system.scheduler())
+        .exceptionally(failure -> -1L)
+        .thenCompose(
+            left -> {
+              system.log().info("Shutting down: {} queued commands left; closing sockets with 1001", left);
+              return AskPattern.<ConnectionRegistry.Command, ConnectionRegistry.Connections>ask(
+                  registry,
+                  r -> new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "server shutting down", r),
+                  Duration.ofSeconds(5),
+                  system.scheduler());
+            })
+        .handle((connections, failure) -> Done.getInstance());
   }
 
   private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {

@@ -60,6 +60,7 @@ public final class Routes extends AllDirectives {
   private final Requests requests;
   private final Wire wire;
   private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicBoolean accepting = new java.util.concurrent.atomic.AtomicBoolean(true);
 
   public Routes(
       ActorSystem<?> system,
@@ -84,6 +85,11 @@ public final class Routes extends AllDirectives {
     this.timeout = settings.askTimeout();
   }
 
+  /** From now on commands get 503 and /health reports the server as going away. */
+  public void stopAccepting() {
+    accepting.set(false);
+  }
+
   public Route route() {
     return handleExceptions(
         exceptionHandler(),
@@ -92,7 +98,7 @@ public final class Routes extends AllDirectives {
                 pathPrefix("api", () -> withProblems(this::api)),
                 path("ws", this::webSocket),
                 pathPrefix("internal", () -> withProblems(this::internal)),
-                path("health", () -> withProblems(() -> get(() -> complete(StatusCodes.OK, "ok")))),
+                path("health", () -> withProblems(() -> get(this::health))),
                 get(this::browserApp)));
   }
 
@@ -121,6 +127,12 @@ public final class Routes extends AllDirectives {
               return complete(problem.of(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "The server failed to handle the request"));
             })
         .build();
+  }
+
+  private Route health() {
+    return accepting.get()
+        ? complete(StatusCodes.OK, "ok")
+        : complete(problem.of(StatusCodes.SERVICE_UNAVAILABLE, "shutting-down", "The server is shutting down"));
   }
 
   private Route unavailable(Throwable failure) {
@@ -233,6 +245,10 @@ public final class Routes extends AllDirectives {
           if (key.isPresent() && (key.get().isEmpty() || key.get().length() > 128))
             throw new Problem.InvalidRequest("Idempotency-Key", "must be 1 to 128 characters");
           String fingerprint = sha256(request);
+          if (!accepting.get()) {
+            return complete(problem.of(StatusCodes.SERVICE_UNAVAILABLE, "shutting-down",
+                "The server is shutting down and accepts no commands; retry against another node or later"));
+          }
           return flaky(
               dice -> {
                 TodoCommand command = build.apply(dice);
@@ -366,11 +382,25 @@ public final class Routes extends AllDirectives {
                                     origin -> {
                                       if (origin.isPresent() && !originAllowed(origin.get(), host))
                                         return complete(problem.of(StatusCodes.FORBIDDEN, "origin-not-allowed", "This origin may not open a WebSocket here"));
-                                      return parameterOptional("ticket", ticket -> redeem(ticket, upgrade));
+                                      return parameterOptional("ticket", ticket ->
+                                          parameterOptional("epoch", epoch ->
+                                              parameterOptional("lastSeq", lastSeq -> redeem(ticket, resumeFrom(epoch, lastSeq), upgrade))));
                                     })))));
   }
 
-  private Route redeem(Optional<String> ticket, org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade upgrade) {
+  /** Where a reconnecting socket left off: both `epoch` and `lastSeq`, or neither. */
+  private record ResumeFrom(String epoch, Long lastSeq) {}
+
+  private static ResumeFrom resumeFrom(Optional<String> epoch, Optional<String> lastSeq) {
+    if (epoch.isPresent() != lastSeq.isPresent())
+      throw new Problem.InvalidRequest(epoch.isPresent() ? "lastSeq" : "epoch", "`epoch` and `lastSeq` go together");
+    if (epoch.isEmpty()) return new ResumeFrom(null, null);
+    if (epoch.get().isEmpty() || epoch.get().length() > 64) throw new Problem.InvalidRequest("epoch", "must be 1 to 64 characters");
+    return new ResumeFrom(epoch.get(), Requests.version("lastSeq", lastSeq.get()));
+  }
+
+  private Route redeem(
+      Optional<String> ticket, ResumeFrom resume, org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade upgrade) {
     Optional<Auth.Claims> claims = ticket.flatMap(auth::verifyTicket);
     if (claims.isEmpty()) return ticketRefused();
     Auth.Claims c = claims.get();
@@ -378,7 +408,7 @@ public final class Routes extends AllDirectives {
         ask(tickets, (ActorRef<Boolean> r) -> new TicketRegistry.Redeem(c.nonce(), c.expiresAt(), r)),
         fresh ->
             fresh
-                ? complete(SocketSession.open(upgrade, c.userId(), settings, registry, wire, system))
+                ? complete(SocketSession.open(upgrade, c.userId(), resume.epoch(), resume.lastSeq(), settings, registry, wire, system))
                 : ticketRefused());
   }
 

@@ -25,7 +25,13 @@ public record Settings(
     int maxMessageBytes,
     int maxIncomingPerSecond,
     Duration messageTimeout,
-    Duration statsInterval) {
+    Duration statsInterval,
+    History history,
+    Duration resumeTimeout,
+    Duration drainTimeout) {
+
+  /** How much of each user's personal messages is kept for resuming connections. */
+  public record History(int size, Duration maxAge) {}
 
   public static Settings fromConfig(Config root) {
     Config edf = root.getConfig("edf");
@@ -49,6 +55,9 @@ public record Settings(
         edf.getBytes("websocket.max-message-bytes").intValue(),
         edf.getInt("websocket.max-incoming-per-second"),
         edf.getDuration("websocket.message-timeout"),
-        edf.getDuration("websocket.stats-interval"));
+        edf.getDuration("websocket.stats-interval"),
+        new History(edf.getInt("delivery.history-size"), edf.getDuration("delivery.history-max-age")),
+        edf.getDuration("delivery.resume-timeout"),
+        edf.getDuration("shutdown.drain-timeout"));
   }
 }

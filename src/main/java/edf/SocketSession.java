@@ -36,6 +36,7 @@ public final class SocketSession {
 
   public static final int POLICY_VIOLATION = 1008;
   public static final int TOO_BIG = 1009;
+  public static final int INTERNAL_ERROR = 1011;
   public static final int SLOW_CONSUMER = 4008;
 
   /** What the registry and the session itself send to a socket's outgoing stream. */
@@ -47,6 +48,8 @@ public final class SocketSession {
   public record Close(int code, String reason) implements Out {}
 
   private final String userId;
+  private final String epoch;
+  private final Long lastSeq;
   private final Settings settings;
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final Wire wire;
@@ -57,11 +60,15 @@ public final class SocketSession {
 
   private SocketSession(
       String userId,
+      String epoch,
+      Long lastSeq,
       Settings settings,
       ActorRef<ConnectionRegistry.Command> registry,
       Wire wire,
       ActorSystem<?> system) {
     this.userId = userId;
+    this.epoch = epoch;
+    this.lastSeq = lastSeq;
     this.settings = settings;
     this.registry = registry;
     this.wire = wire;
@@ -69,15 +76,20 @@ public final class SocketSession {
     this.system = system;
   }
 
-  /** Upgrades the request to a WebSocket served by a new session for this user. */
+  /**
+   * Upgrades the request to a WebSocket served by a new session for this user; `epoch` and
+   * `lastSeq` (both or neither) resume where an earlier socket of the user left off.
+   */
   public static HttpResponse open(
       WebSocketUpgrade upgrade,
       String userId,
+      String epoch,
+      Long lastSeq,
       Settings settings,
       ActorRef<ConnectionRegistry.Command> registry,
       Wire wire,
       ActorSystem<?> system) {
-    SocketSession session = new SocketSession(userId, settings, registry, wire, system);
+    SocketSession session = new SocketSession(userId, epoch, lastSeq, settings, registry, wire, system);
     return CloseCodes.handleMessages(upgrade, session.flow(), session.closing, system);
   }
 
@@ -90,7 +102,7 @@ public final class SocketSession {
                 OverflowStrategy.fail())
             .preMaterialize(system);
     self = outgoing.first();
-    registry.tell(new ConnectionRegistry.Register(userId, self));
+    registry.tell(new ConnectionRegistry.Register(userId, self, epoch, lastSeq));
 
     Source<Message, NotUsed> toClient =
         outgoing

@@ -22,8 +22,11 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * Everything personal to one user: a sharded entity (one per user id) that accepts the user's
  * commands exactly once per Idempotency-Key, remembers their statuses for GET /api/commands/{id},
- * and sends every message addressed to the user (command outcomes, /internal/events) to all of the
- * user's sockets. Bounded: at most `max-remembered-per-user` statuses and keys.
+ * and numbers every message addressed to the user (command outcomes, /internal/events) with the
+ * next `seq` of its `epoch` before it goes to all of the user's sockets. It keeps a bounded
+ * history of those messages (count and age) so a socket that reconnects can resume where it left
+ * off. The epoch is new whenever this actor starts: history from before is gone, clients resync.
+ * Bounded: at most `max-remembered-per-user` statuses and keys, `history-size` messages.
  */
 public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
 
@@ -53,14 +56,32 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
   public record GetStatus(String commandId, ActorRef<StatusReply<CommandStatus>> replyTo)
       implements Command {}
 
-  /** A message from another service (POST /internal/events), rendered as JSON. */
+  /** A message from another service (POST /internal/events): a JSON object with `type`. */
   public record Notify(String json) implements Command {}
+
+  /**
+   * A socket (re)connects: with the epoch and last seq it saw (both null for a fresh connection),
+   * answered with what it missed, or with the current position when it cannot resume.
+   */
+  public record Sync(String epoch, Long lastSeq, ActorRef<SyncResult> replyTo) implements Command {}
+
+  /** How a connection starts: fresh (from `seq`), resumed (after `replay`), or told to resync. */
+  public enum SyncMode {
+    FRESH,
+    RESUMED,
+    RESYNC
+  }
+
+  public record SyncResult(SyncMode mode, String epoch, long seq, java.util.List<Delivery> replay)
+      implements CborSerializable {}
 
   private enum Idle implements Command {
     INSTANCE
   }
 
-  public record Receipt(String commandId, String entityId, String status) implements CborSerializable {}
+  /** The 202 body; `userSeq` is the user's last issued seq at acceptance: the outcome comes later. */
+  public record Receipt(String commandId, String entityId, String status, long userSeq)
+      implements CborSerializable {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record CommandStatus(
@@ -126,13 +147,14 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
                     c -> {
                       c.setReceiveTimeout(settings.userIdleTimeout(), Idle.INSTANCE);
                       return new UserLedger(
-                          c, ctx.getEntityId(), settings.maxRememberedPerUser(), outlet, wire, ctx.getShard());
+                          c, ctx.getEntityId(), settings.maxRememberedPerUser(), settings.history(), outlet, wire, ctx.getShard());
                     })));
   }
 
   /** For tests: a ledger without sharding around it. */
-  public static Behavior<Command> create(String userId, int maxRemembered, Outlet outlet, Wire wire) {
-    return Behaviors.setup(ctx -> new UserLedger(ctx, userId, maxRemembered, outlet, wire, null));
+  public static Behavior<Command> create(
+      String userId, int maxRemembered, Settings.History history, Outlet outlet, Wire wire) {
+    return Behaviors.setup(ctx -> new UserLedger(ctx, userId, maxRemembered, history, outlet, wire, null));
   }
 
   private final String userId;
@@ -141,16 +163,24 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Map<String, Remembered> keys;
   private final Map<String, CommandStatus> statuses;
+  private final Settings.History historySettings;
+  private final java.util.ArrayDeque<Sent> history = new java.util.ArrayDeque<>();
+  private final String epoch = newEpoch();
+  private long seq;
+
+  private record Sent(Delivery delivery, Instant at) {}
 
   private UserLedger(
       ActorContext<Command> context,
       String userId,
       int maxRemembered,
+      Settings.History historySettings,
       Outlet outlet,
       Wire wire,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(context);
     this.userId = userId;
+    this.historySettings = historySettings;
     this.outlet = outlet;
     this.wire = wire;
     this.shard = shard;
@@ -174,6 +204,7 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
         .onMessage(Completed.class, this::onCompleted)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(Notify.class, this::onNotify)
+        .onMessage(Sync.class, this::onSync)
         .onMessageEquals(Idle.INSTANCE, this::onIdle)
         .build();
   }
@@ -192,7 +223,7 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
         return this;
       }
     }
-    Receipt receipt = new Receipt(command.commandId(), command.entityId(), "accepted");
+    Receipt receipt = new Receipt(command.commandId(), command.entityId(), "accepted", seq);
     if (accept.idempotencyKey() != null)
       keys.put(accept.idempotencyKey(), new Remembered(accept.fingerprint(), receipt));
     statuses.put(
@@ -208,7 +239,7 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
   private Behavior<Command> onCompleted(Completed completed) {
     CommandOutcome outcome = completed.outcome();
     statuses.computeIfPresent(outcome.commandId(), (id, status) -> status.complete(outcome));
-    outlet.deliver(new Delivery(userId, wire.outcome(outcome)));
+    send(wire.outcome(outcome, epoch, seq + 1));
     return this;
   }
 
@@ -219,8 +250,54 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
   }
 
   private Behavior<Command> onNotify(Notify notify) {
-    outlet.deliver(new Delivery(userId, notify.json()));
+    send(wire.personal(notify.json(), epoch, seq + 1));
     return this;
+  }
+
+  private void send(String json) {
+    seq++;
+    Delivery delivery = new Delivery(userId, epoch, seq, json);
+    Instant now = Instant.now();
+    history.addLast(new Sent(delivery, now));
+    prune(now);
+    outlet.deliver(delivery);
+  }
+
+  private void prune(Instant now) {
+    Instant oldest = now.minus(historySettings.maxAge());
+    while (history.size() > historySettings.size()
+        || (!history.isEmpty() && history.peekFirst().at().isBefore(oldest))) {
+      history.removeFirst();
+    }
+  }
+
+  private Behavior<Command> onSync(Sync sync) {
+    prune(Instant.now());
+    SyncResult result;
+    if (sync.epoch() == null || sync.lastSeq() == null) {
+      result = new SyncResult(SyncMode.FRESH, epoch, seq, java.util.List.of());
+    } else if (canResume(sync.epoch(), sync.lastSeq())) {
+      java.util.List<Delivery> missed = new java.util.ArrayList<>();
+      for (Sent sent : history) if (sent.delivery().seq() > sync.lastSeq()) missed.add(sent.delivery());
+      result = new SyncResult(SyncMode.RESUMED, epoch, seq, java.util.List.copyOf(missed));
+    } else {
+      result = new SyncResult(SyncMode.RESYNC, epoch, seq, java.util.List.of());
+    }
+    sync.replyTo().tell(result);
+    return this;
+  }
+
+  /** Same epoch, not ahead of us, and nothing after lastSeq has been forgotten. */
+  private boolean canResume(String clientEpoch, long lastSeq) {
+    if (!epoch.equals(clientEpoch) || lastSeq > seq) return false;
+    long oldestKept = history.isEmpty() ? seq + 1 : history.peekFirst().delivery().seq();
+    return lastSeq >= oldestKept - 1;
+  }
+
+  private static String newEpoch() {
+    byte[] bytes = new byte[9];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   private Behavior<Command> onIdle() {

@@ -16,8 +16,11 @@ public final class Wire {
     this.mapper = mapper;
   }
 
-  public String outcome(CommandOutcome o) {
+  /** A command outcome for its user, numbered with the user's epoch and seq. */
+  public String outcome(CommandOutcome o, String epoch, long seq) {
     ObjectNode node = message(o.success() ? "command.succeeded" : "command.failed");
+    node.put("epoch", epoch);
+    node.put("seq", seq);
     node.put("commandId", o.commandId());
     node.put("entityId", o.entityId());
     node.put("status", o.success() ? "success" : "failure");
@@ -83,6 +86,42 @@ public final class Wire {
     ObjectNode copy = payload.deepCopy();
     if (!copy.hasNonNull("timestamp")) copy.put("timestamp", Json.timestamp(Instant.now()));
     return toJson(copy);
+  }
+
+  /** A personal message from another service, numbered with the user's epoch and seq. */
+  public String personal(String payloadJson, String epoch, long seq) {
+    try {
+      ObjectNode node = (ObjectNode) mapper.readTree(payloadJson);
+      node.put("epoch", epoch);
+      node.put("seq", seq);
+      return toJson(node);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("not a JSON object", e);
+    }
+  }
+
+  /** The first message of a fresh connection: where this user's numbering stands. */
+  public String welcome(String epoch, long seq) {
+    return position("welcome", epoch, seq);
+  }
+
+  /** The connection cannot resume: refetch, then continue from here. */
+  public String resync(String epoch, long seq) {
+    return position("resync", epoch, seq);
+  }
+
+  public String resumed(long from, long to) {
+    ObjectNode node = message("resumed");
+    node.put("from", from);
+    node.put("to", to);
+    return render(node, Instant.now());
+  }
+
+  private String position(String type, String epoch, long seq) {
+    ObjectNode node = message(type);
+    node.put("epoch", epoch);
+    node.put("seq", seq);
+    return render(node, Instant.now());
   }
 
   private ObjectNode message(String type) {

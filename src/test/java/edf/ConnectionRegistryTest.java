@@ -27,21 +27,53 @@ class ConnectionRegistryTest {
       testKit.spawn(Topic.create(Delivery.class, "deliveries-" + System.nanoTime()));
   final ActorRef<Topic.Command<TodoEvent>> events =
       testKit.spawn(Topic.create(TodoEvent.class, "events-" + System.nanoTime()));
+  /** Every user's ledger: Sync requests land here, and the test answers them. */
+  final TestProbe<UserLedger.Command> ledger = testKit.createTestProbe();
   final ActorRef<ConnectionRegistry.Command> registry =
-      testKit.spawn(ConnectionRegistry.create(new Wire(Json.mapper(testKit.system())), deliveries, events));
+      testKit.spawn(
+          ConnectionRegistry.create(
+              new Wire(Json.mapper(testKit.system())), deliveries, events, userId -> ledger.ref(), Duration.ofSeconds(3), 3));
+
+  static final String EPOCH = "e1";
+
+  static Delivery delivery(String userId, long seq) {
+    return new Delivery(userId, EPOCH, seq, "{\"for\":\"" + userId + "\",\"seq\":" + seq + "}");
+  }
+
+  static SocketSession.Push push(Delivery d) {
+    return new SocketSession.Push(d.json());
+  }
+
+  static String json(SocketSession.Out out) {
+    return ((SocketSession.Push) out).json();
+  }
 
   /** A stand-in for a socket's stream actor that forwards what it gets, and can be stopped. */
   record Socket(ActorRef<SocketSession.Out> ref, TestProbe<SocketSession.Out> probe) {}
 
+  /** A socket that registers and is answered by its ledger: fresh, at seq 0 of EPOCH. */
   Socket socket(String userId) {
+    Socket socket = register(userId, null, null);
+    answer(new UserLedger.SyncResult(UserLedger.SyncMode.FRESH, EPOCH, 0, java.util.List.of()));
+    assertTrue(json(socket.probe().receiveMessage()).contains("\"welcome\""));
+    return socket;
+  }
+
+  Socket register(String userId, String epoch, Long lastSeq) {
     TestProbe<SocketSession.Out> probe = testKit.createTestProbe();
     ActorRef<SocketSession.Out> ref =
         testKit.spawn(Behaviors.receiveMessage(m -> {
           probe.ref().tell(m);
           return Behaviors.same();
         }));
-    registry.tell(new ConnectionRegistry.Register(userId, ref));
+    registry.tell(new ConnectionRegistry.Register(userId, ref, epoch, lastSeq));
     return new Socket(ref, probe);
+  }
+
+  UserLedger.Sync answer(UserLedger.SyncResult result) {
+    UserLedger.Sync sync = ledger.expectMessageClass(UserLedger.Sync.class);
+    sync.replyTo().tell(result);
+    return sync;
   }
 
   ConnectionRegistry.Connections connections() {
@@ -73,12 +105,14 @@ class ConnectionRegistryTest {
     assertEquals(new ConnectionRegistry.Connections(3, 2), connections());
     awaitSubscribed();
 
-    deliveries.tell(Topic.publish(new Delivery("alice", "{\"type\":\"command.succeeded\"}")));
-    assertEquals(new SocketSession.Push("{\"type\":\"command.succeeded\"}"), alice1.probe().receiveMessage());
-    assertEquals(new SocketSession.Push("{\"type\":\"command.succeeded\"}"), alice2.probe().receiveMessage());
+    Delivery forAlice = delivery("alice", 1);
+    deliveries.tell(Topic.publish(forAlice));
+    assertEquals(push(forAlice), alice1.probe().receiveMessage());
+    assertEquals(push(forAlice), alice2.probe().receiveMessage());
 
-    deliveries.tell(Topic.publish(new Delivery("bob", "{\"type\":\"for-bob\"}")));
-    assertEquals(new SocketSession.Push("{\"type\":\"for-bob\"}"), bob.probe().receiveMessage());
+    Delivery forBob = delivery("bob", 1);
+    deliveries.tell(Topic.publish(forBob));
+    assertEquals(push(forBob), bob.probe().receiveMessage());
     // bob's own message came after alice's: had alice's leaked to bob, it would have come first
     alice1.probe().expectNoMessage(Duration.ofMillis(50));
     alice2.probe().expectNoMessage(Duration.ofMillis(50));
@@ -96,14 +130,82 @@ class ConnectionRegistryTest {
       assertEquals(new ConnectionRegistry.Connections(1, 1), connections());
       return null;
     });
-    deliveries.tell(Topic.publish(new Delivery("alice", "{}")));
-    alice2.probe().expectMessage(new SocketSession.Push("{}"));
+    deliveries.tell(Topic.publish(delivery("alice", 1)));
+    alice2.probe().expectMessage(push(delivery("alice", 1)));
 
     testKit.stop(alice2.ref());
     waiter.awaitAssert(() -> {
       assertEquals(new ConnectionRegistry.Connections(0, 0), connections());
       return null;
     });
+  }
+
+  @Test
+  void aResumingSocketGetsWhatItMissedThenResumedThenWhatIsNewInOrderAndOnce() {
+    awaitSubscribed();
+    Socket socket = register("erin", EPOCH, 2L);
+    // while the ledger is still being asked, seq 5 and 6 are published; 4 comes again live
+    deliveries.tell(Topic.publish(delivery("erin", 5)));
+    deliveries.tell(Topic.publish(delivery("erin", 6)));
+    UserLedger.Sync sync = ledger.expectMessageClass(UserLedger.Sync.class);
+    assertEquals(EPOCH, sync.epoch());
+    assertEquals(2L, sync.lastSeq());
+    TestProbe<ConnectionRegistry.Connections> barrier = testKit.createTestProbe();
+    registry.tell(new ConnectionRegistry.GetConnections(barrier.ref()));
+    barrier.receiveMessage();
+    socket.probe().expectNoMessage(Duration.ZERO);
+
+    sync.replyTo().tell(new UserLedger.SyncResult(UserLedger.SyncMode.RESUMED, EPOCH, 5,
+        java.util.List.of(delivery("erin", 3), delivery("erin", 4), delivery("erin", 5))));
+    assertEquals(push(delivery("erin", 3)), socket.probe().receiveMessage());
+    assertEquals(push(delivery("erin", 4)), socket.probe().receiveMessage());
+    assertEquals(push(delivery("erin", 5)), socket.probe().receiveMessage());
+    String resumed = json(socket.probe().receiveMessage());
+    assertTrue(resumed.contains("\"type\":\"resumed\"") && resumed.contains("\"from\":3") && resumed.contains("\"to\":5"), resumed);
+    assertEquals(push(delivery("erin", 6)), socket.probe().receiveMessage(), "5 came in the replay and is not sent twice");
+    deliveries.tell(Topic.publish(delivery("erin", 6)));
+    deliveries.tell(Topic.publish(delivery("erin", 7)));
+    assertEquals(push(delivery("erin", 7)), socket.probe().receiveMessage(), "a repeated 6 is dropped");
+  }
+
+  @Test
+  void aSocketThatCannotResumeIsToldToResync() {
+    Socket socket = register("frank", "old-epoch", 40L);
+    answer(new UserLedger.SyncResult(UserLedger.SyncMode.RESYNC, EPOCH, 12, java.util.List.of()));
+    String resync = json(socket.probe().receiveMessage());
+    assertTrue(resync.contains("\"type\":\"resync\"") && resync.contains("\"epoch\":\"e1\"") && resync.contains("\"seq\":12"), resync);
+  }
+
+  @Test
+  void aSocketWhosePositionNeverComesIsNotLeftWaitingForever() {
+    Socket socket = register("gina", null, null);
+    ledger.expectMessageClass(UserLedger.Sync.class);
+    SocketSession.Close close = (SocketSession.Close) socket.probe().receiveMessage(Duration.ofSeconds(5));
+    assertEquals(SocketSession.INTERNAL_ERROR, close.code());
+  }
+
+  @Test
+  void personalMessagesThatPileUpBeforeThePositionIsKnownCloseTheSocketAsSlow() {
+    awaitSubscribed();
+    Socket socket = register("hugo", null, null);
+    ledger.expectMessageClass(UserLedger.Sync.class);
+    for (int seq = 1; seq <= 4; seq++) deliveries.tell(Topic.publish(delivery("hugo", seq)));
+    SocketSession.Close close = (SocketSession.Close) socket.probe().receiveMessage();
+    assertEquals(SocketSession.SLOW_CONSUMER, close.code());
+  }
+
+  @Test
+  void closeAllClosesEverySocketWithTheCodeAndAnswersWhenNoneIsLeft() {
+    Socket a = socket("ivy");
+    Socket b = socket("jack");
+    TestProbe<ConnectionRegistry.Connections> done = testKit.createTestProbe();
+    registry.tell(new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "bye", done.ref()));
+    assertEquals(new SocketSession.Close(SocketSession.GOING_AWAY, "bye"), a.probe().receiveMessage());
+    assertEquals(new SocketSession.Close(SocketSession.GOING_AWAY, "bye"), b.probe().receiveMessage());
+    done.expectNoMessage(Duration.ofMillis(50));
+    testKit.stop(a.ref());
+    testKit.stop(b.ref());
+    assertEquals(new ConnectionRegistry.Connections(0, 0), done.receiveMessage());
   }
 
   @Test

@@ -34,6 +34,7 @@ class UserLedgerTest {
         UserLedger.create(
             "alice",
             maxRemembered,
+            new Settings.History(3, Duration.ofMinutes(5)),
             new UserLedger.Outlet() {
               @Override
               public void enqueue(TodoCommand command) {
@@ -146,6 +147,42 @@ class UserLedgerTest {
     accept(oldest, "k1", "1");
     for (int i = 2; i <= 4; i++) accept(create(String.valueOf(i)), "k" + i, String.valueOf(i));
     assertTrue(status(oldest.commandId()).isError(), "the oldest of 4 statuses is forgotten when 3 are kept");
+  }
+
+  @Test
+  void personalMessagesAreNumberedAndAReconnectResumesFromTheHistory() throws Exception {
+    UserLedger.SyncResult fresh = sync(null, null);
+    assertEquals(UserLedger.SyncMode.FRESH, fresh.mode());
+    assertEquals(0, fresh.seq());
+    String epoch = fresh.epoch();
+
+    for (int i = 1; i <= 4; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}"));
+    for (int i = 1; i <= 4; i++) {
+      Delivery d = fishDelivery();
+      assertEquals(i, d.seq());
+      assertEquals(epoch, d.epoch());
+      JsonNode json = mapper.readTree(d.json());
+      assertEquals(i, json.get("seq").asInt());
+      assertEquals(epoch, json.get("epoch").asText());
+      assertEquals(i, json.get("i").asInt());
+    }
+    TodoCommand command = create("x");
+    assertEquals(4, accept(command, null, "f").getValue().userSeq(), "the 202 tells the last seq issued");
+
+    UserLedger.SyncResult resumed = sync(epoch, 2L);
+    assertEquals(UserLedger.SyncMode.RESUMED, resumed.mode());
+    assertEquals(java.util.List.of(3L, 4L), resumed.replay().stream().map(Delivery::seq).toList());
+    assertEquals(UserLedger.SyncMode.RESUMED, sync(epoch, 1L).mode(), "history keeps 3: seq 2, 3, 4");
+    assertEquals(UserLedger.SyncMode.RESYNC, sync(epoch, 0L).mode(), "seq 1 is gone");
+    assertEquals(UserLedger.SyncMode.RESYNC, sync(epoch, 9L).mode(), "ahead of the server");
+    assertEquals(UserLedger.SyncMode.RESYNC, sync("another-epoch", 3L).mode());
+    assertEquals(0, sync(epoch, 4L).replay().size(), "up to date");
+  }
+
+  private UserLedger.SyncResult sync(String epoch, Long lastSeq) {
+    TestProbe<UserLedger.SyncResult> reply = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Sync(epoch, lastSeq, reply.ref()));
+    return reply.receiveMessage();
   }
 
   private StatusReply<UserLedger.CommandStatus> status(String commandId) {

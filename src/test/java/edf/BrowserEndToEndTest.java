@@ -1,0 +1,173 @@
+package edf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The browser demo end to end, in real headless Chromium (Debian's), against the real server:
+ * alice in two windows, bob in a third.
+ */
+class BrowserEndToEndTest {
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  static TestServer server;
+  static String admin;
+  final List<WebDriver> drivers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = TestServer.start();
+    admin = server.signIn("chaos-admin");
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @AfterEach
+  void closeBrowsers() {
+    drivers.forEach(WebDriver::quit);
+    chaos("{\"httpFailureRate\":0,\"lostResponseRate\":0,\"processingFailureRate\":0,\"minDelayMs\":0,\"maxDelayMs\":0}");
+  }
+
+  static void chaos(String json) {
+    assertEquals(200, server.send(HttpMethods.PUT, "/api/chaos", admin, json).status());
+  }
+
+  WebDriver window(String user) {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--disable-sync", "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+        "--window-size=1280,800");
+    WebDriver driver = new ChromeDriver(options);
+    drivers.add(driver);
+    driver.get(server.url("/"));
+    WebElement name = waitFor(driver, d -> d.findElement(By.cssSelector("[data-testid=signin-user]")));
+    name.clear();
+    name.sendKeys(user);
+    driver.findElement(By.cssSelector("[data-testid=signin-submit]")).click();
+    waitFor(driver, d -> d.findElement(By.cssSelector("[data-testid=current-user]")).getText().contains(user));
+    waitFor(driver, d -> "connected".equals(d.findElement(By.cssSelector("[data-testid=connection-badge]")).getAttribute("data-state")));
+    return driver;
+  }
+
+  static <T> T waitFor(WebDriver driver, Function<WebDriver, T> condition) {
+    return new WebDriverWait(driver, Duration.ofSeconds(20))
+        .ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> {
+          T value = condition.apply(d);
+          return Boolean.FALSE.equals(value) ? null : value;
+        });
+  }
+
+  static void add(WebDriver driver, String text) {
+    WebElement input = driver.findElement(By.cssSelector("[data-testid=new-todo-text]"));
+    input.sendKeys(text);
+    driver.findElement(By.cssSelector("[data-testid=new-todo-add]")).click();
+  }
+
+  static WebElement item(WebDriver driver, String text) {
+    return driver.findElements(By.cssSelector("[data-testid=todo-item]")).stream()
+        .filter(e -> e.findElement(By.cssSelector("[data-testid=todo-text]")).getText().equals(text))
+        .findFirst()
+        .orElseThrow(() -> new org.openqa.selenium.NoSuchElementException("no item " + text));
+  }
+
+  static long itemsWithText(WebDriver driver, String text) {
+    return driver.findElements(By.cssSelector("[data-testid=todo-text]")).stream().filter(e -> e.getText().equals(text)).count();
+  }
+
+  static boolean toast(WebDriver driver, String kind, String containing) {
+    return driver.findElements(By.cssSelector("[data-testid=toast][data-kind=" + kind + "]")).stream()
+        .anyMatch(t -> t.getText().contains(containing));
+  }
+
+  static void screenshot(WebDriver driver, String name) {
+    try {
+      Path file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(file, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aliceAddsATodoBothHerWindowsConfirmItAndBobSeesIt() {
+    chaos("{\"minDelayMs\":300,\"maxDelayMs\":600}");
+    WebDriver alice1 = window("alice");
+    WebDriver alice2 = window("alice");
+    WebDriver bob = window("bob");
+
+    add(alice1, "Buy milk");
+    for (WebDriver w : List.of(alice1, alice2)) {
+      waitFor(w, d -> "confirmed".equals(item(d, "Buy milk").getAttribute("data-status")) || toast(d, "success", "Buy milk"));
+      waitFor(w, d -> toast(d, "success", "Buy milk"));
+    }
+    waitFor(bob, d -> item(d, "Buy milk").isDisplayed());
+    waitFor(bob, d -> toast(d, "info", "alice"));
+    screenshot(alice1, "alice-confirmed");
+    screenshot(bob, "bob-sees-it");
+    assertEquals(1, itemsWithText(alice2, "Buy milk"));
+  }
+
+  @Test
+  void theUiRetriesThroughHttpFailuresAndTheCommandSucceedsOnce() {
+    WebDriver alice = window("alice");
+    chaos("{\"httpFailureRate\":1}");
+    add(alice, "Survive the 500s");
+    waitFor(alice, d -> "retrying".equals(item(d, "Survive the 500s").getAttribute("data-status")));
+    screenshot(alice, "retrying");
+    chaos("{\"httpFailureRate\":0}");
+    waitFor(alice, d -> "confirmed".equals(item(d, "Survive the 500s").getAttribute("data-status")));
+    assertEquals(1, itemsWithText(alice, "Survive the 500s"));
+    long onServer = server.get("/api/todos", admin).json().findValues("text").stream().filter(t -> t.asText().equals("Survive the 500s")).count();
+    assertEquals(1, onServer, "the retried command ran once");
+  }
+
+  @Test
+  void aProcessingFailureShowsARedToastAndOptimisticChangesRollBack() {
+    WebDriver alice = window("alice");
+    alice.findElement(By.cssSelector("[data-testid=mode-optimistic]")).click();
+    add(alice, "Water the plants");
+    waitFor(alice, d -> "confirmed".equals(item(d, "Water the plants").getAttribute("data-status")));
+
+    chaos("{\"processingFailureRate\":1,\"minDelayMs\":1500,\"maxDelayMs\":1500}");
+    item(alice, "Water the plants").findElement(By.cssSelector("[data-testid=todo-toggle]")).click();
+    // optimistic: the change shows once the 202 is in, before the server has processed it
+    waitFor(alice, d -> "accepted".equals(item(d, "Water the plants").getAttribute("data-status"))
+        && item(d, "Water the plants").findElement(By.cssSelector("[data-testid=todo-toggle]")).isSelected());
+    screenshot(alice, "optimistic-accepted");
+    waitFor(alice, d -> toast(d, "error", "failed") || toast(d, "error", "Processing"));
+    waitFor(alice, d -> "failed".equals(item(d, "Water the plants").getAttribute("data-status")));
+    assertTrue(!item(alice, "Water the plants").findElement(By.cssSelector("[data-testid=todo-toggle]")).isSelected(), "rolled back");
+    screenshot(alice, "rolled-back");
+  }
+}
