@@ -30,6 +30,10 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  */
 public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistry.Command> {
 
+  /** Each node's registry is registered under this key with the receptionist. */
+  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "connection-registry");
+
   public static final String TODOS = "todos";
   public static final String STATS = "stats";
 
@@ -53,8 +57,16 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   public record Connections(int sockets, int users) {}
 
-  /** Shutdown: close every socket with this code; answered once none is left (or at the deadline). */
-  public record CloseAll(int code, String reason, ActorRef<Connections> replyTo) implements Command {}
+  /**
+   * Shutdown: once every accepted command's outcome has passed through here (or `drain` is over),
+   * close every socket with this code; answered once none is left.
+   */
+  public record CloseAll(int code, String reason, Duration drain, ActorRef<Connections> replyTo)
+      implements Command {}
+
+  private enum DrainOver implements Command {
+    INSTANCE
+  }
 
   private record SocketTerminated(ActorRef<SocketSession.Out> socket) implements Command {}
 
@@ -91,6 +103,22 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private final Map<String, Set<ActorRef<SocketSession.Out>>> subscribers =
       Map.of(TODOS, new HashSet<>(), STATS, new HashSet<>());
   private final List<ActorRef<Connections>> waitingForEmpty = new ArrayList<>();
+  /** Accepted commands whose outcome has not come by yet; what a shutdown waits for. */
+  private final Set<String> outstanding = new HashSet<>();
+  /** Outcomes that overtook their own `todo.pending` (two topics); bounded. */
+  private final Set<String> early = boundedSet(10_000);
+  private CloseAll closing;
+  private boolean closeSent;
+  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+
+  private static Set<String> boundedSet(int max) {
+    return java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > max;
+      }
+    });
+  }
 
   public static Behavior<Command> create(
       Wire wire,
@@ -103,7 +131,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
         ctx -> {
           deliveries.tell(Topic.subscribe(ctx.messageAdapter(Delivery.class, WrappedDelivery::new)));
           events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
-          return new ConnectionRegistry(ctx, wire, ledgers, resumeTimeout, maxPending);
+          return Behaviors.<Command>withTimers(
+              timers -> new ConnectionRegistry(ctx, timers, wire, ledgers, resumeTimeout, maxPending));
         });
   }
 
@@ -113,11 +142,13 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private ConnectionRegistry(
       ActorContext<Command> context,
+      org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
       Wire wire,
       Function<String, RecipientRef<UserLedger.Command>> ledgers,
       Duration resumeTimeout,
       int maxPending) {
     super(context);
+    this.timers = timers;
     this.wire = wire;
     this.ledgers = ledgers;
     this.resumeTimeout = resumeTimeout;
@@ -138,6 +169,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
         .onMessage(ChaosChanged.class, this::onChaosChanged)
         .onMessage(GetConnections.class, this::onGetConnections)
         .onMessage(CloseAll.class, this::onCloseAll)
+        .onMessageEquals(DrainOver.INSTANCE, this::closeAllNow)
         .build();
   }
 
@@ -220,6 +252,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private Behavior<Command> onDelivery(WrappedDelivery wrapped) {
     Delivery delivery = wrapped.delivery();
+    if (delivery.commandId() != null && !outstanding.remove(delivery.commandId())) early.add(delivery.commandId());
+    if (closing != null && outstanding.isEmpty()) getContext().getSelf().tell(DrainOver.INSTANCE);
     Set<ActorRef<SocketSession.Out>> own = byUser.get(delivery.userId());
     if (own == null) return this;
     for (ActorRef<SocketSession.Out> socket : own) {
@@ -249,6 +283,9 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   }
 
   private Behavior<Command> onEvent(WrappedEvent wrapped) {
+    if (wrapped.event() instanceof TodoEvent.Pending pending && !early.remove(pending.commandId())) {
+      outstanding.add(pending.commandId());
+    }
     broadcast(TODOS, () -> wire.event(wrapped.event()));
     return this;
   }
@@ -269,12 +306,24 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   }
 
   private Behavior<Command> onCloseAll(CloseAll close) {
+    closing = close;
+    waitingForEmpty.add(close.replyTo());
+    if (outstanding.isEmpty()) return closeAllNow();
+    getContext().getLog().info("Waiting up to {} for {} outcomes before closing sockets", close.drain(), outstanding.size());
+    timers.startSingleTimer(DrainOver.INSTANCE, close.drain());
+    return this;
+  }
+
+  private Behavior<Command> closeAllNow() {
+    if (closing == null || closeSent) return this;
+    timers.cancel(DrainOver.INSTANCE);
     if (sockets.isEmpty()) {
-      close.replyTo().tell(new Connections(0, 0));
+      waitingForEmpty.forEach(replyTo -> replyTo.tell(new Connections(0, 0)));
+      waitingForEmpty.clear();
       return this;
     }
-    waitingForEmpty.add(close.replyTo());
-    SocketSession.Close message = new SocketSession.Close(close.code(), close.reason());
+    closeSent = true;
+    SocketSession.Close message = new SocketSession.Close(closing.code(), closing.reason());
     sockets.keySet().forEach(socket -> socket.tell(message));
     return this;
   }

@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -62,6 +63,7 @@ public final class Guardian {
                       userId -> sharding.entityRefFor(UserLedger.ENTITY_TYPE_KEY, userId),
                       settings.resumeTimeout(), settings.outgoingBuffer()),
                   "connection-registry");
+          system.receptionist().tell(Receptionist.register(ConnectionRegistry.KEY, registry));
           ActorRef<Chaos.Command> chaos =
               ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry), "chaos");
           ActorRef<TodoReadModel.Command> readModel =
@@ -75,7 +77,7 @@ public final class Guardian {
               .addTask(
                   CoordinatedShutdown.PhaseBeforeServiceUnbind(),
                   "edf-drain-then-close-sockets",
-                  () -> drainThenCloseSockets(ctx, settings, routes, readModel, registry));
+                  () -> drainThenCloseSockets(ctx, settings, routes, registry));
 
           return Behaviors.receive(Command.class)
               .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
@@ -86,31 +88,18 @@ public final class Guardian {
   }
 
   /**
-   * Graceful shutdown: commands get 503 at once, queued commands get `drain-timeout` to finish (so
-   * their outcomes are still pushed), then every socket is closed with 1001 so clients reconnect,
-   * with jitter, elsewhere or later.
+   * Graceful shutdown: commands get 503 at once; the outcomes of the commands already accepted get
+   * `drain-timeout` to reach their sockets; then every socket is closed with 1001 so clients
+   * reconnect, with jitter, elsewhere or later.
    */
   private static java.util.concurrent.CompletionStage<Done> drainThenCloseSockets(
-      ActorContext<Command> ctx,
-      Settings settings,
-      Routes routes,
-      ActorRef<TodoReadModel.Command> readModel,
-      ActorRef<ConnectionRegistry.Command> registry) {
-    ActorSystem<?> system = ctx.getSystem();
+      ActorContext<Command> ctx, Settings settings, Routes routes, ActorRef<ConnectionRegistry.Command> registry) {
     routes.stopAccepting();
-    Duration drain = settings.drainTimeout();
-    return AskPattern.<TodoReadModel.Command, Long>ask(
-            readModel, r -> new TodoReadModel.AwaitDrained(drain, r), drain.plusSeconds(1), system.scheduler())
-        .exceptionally(failure -> -1L)
-        .thenCompose(
-            left -> {
-              system.log().info("Shutting down: {} queued commands left; closing sockets with 1001", left);
-              return AskPattern.<ConnectionRegistry.Command, ConnectionRegistry.Connections>ask(
-                  registry,
-                  r -> new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "server shutting down", r),
-                  Duration.ofSeconds(5),
-                  system.scheduler());
-            })
+    return AskPattern.<ConnectionRegistry.Command, ConnectionRegistry.Connections>ask(
+            registry,
+            r -> new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "server shutting down", settings.drainTimeout(), r),
+            settings.drainTimeout().plusSeconds(5),
+            ctx.getSystem().scheduler())
         .handle((connections, failure) -> Done.getInstance());
   }
 

@@ -28,12 +28,7 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
 
   public record Get(String id, ActorRef<Optional<Todo>> replyTo) implements Command {}
 
-  /** Answered once no accepted command waits any more, or when the deadline passes. */
-  public record AwaitDrained(Duration deadline, ActorRef<Long> replyTo) implements Command {}
-
   private record WrappedEvent(TodoEvent event) implements Command {}
-
-  private record DrainDeadline(ActorRef<Long> replyTo) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -42,8 +37,7 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final Map<String, Todo> todos = new LinkedHashMap<>();
   private final Set<String> pending = new HashSet<>();
-  private final Set<ActorRef<Long>> awaitingDrain = new HashSet<>();
-  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+
 
   public static Behavior<Command> create(
       ActorRef<Topic.Command<TodoEvent>> events,
@@ -55,16 +49,12 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
                 timers -> {
                   events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
                   timers.startTimerWithFixedDelay(Tick.INSTANCE, statsInterval);
-                  return new TodoReadModel(ctx, timers, registry);
+                  return new TodoReadModel(ctx, registry);
                 }));
   }
 
-  private TodoReadModel(
-      ActorContext<Command> context,
-      org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
-      ActorRef<ConnectionRegistry.Command> registry) {
+  private TodoReadModel(ActorContext<Command> context, ActorRef<ConnectionRegistry.Command> registry) {
     super(context);
-    this.timers = timers;
     this.registry = registry;
   }
 
@@ -75,8 +65,7 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
         .onMessage(Get.class, this::onGet)
         .onMessage(WrappedEvent.class, this::onEvent)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
-        .onMessage(AwaitDrained.class, this::onAwaitDrained)
-        .onMessage(DrainDeadline.class, this::onDrainDeadline)
+
         .build();
   }
 
@@ -101,25 +90,6 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
       if (changed.data() == null) todos.remove(changed.entityId());
       else todos.put(changed.entityId(), changed.data());
     }
-    if (pending.isEmpty() && !awaitingDrain.isEmpty()) {
-      awaitingDrain.forEach(replyTo -> replyTo.tell(0L));
-      awaitingDrain.clear();
-    }
-    return this;
-  }
-
-  private Behavior<Command> onAwaitDrained(AwaitDrained await) {
-    if (pending.isEmpty()) {
-      await.replyTo().tell(0L);
-    } else {
-      awaitingDrain.add(await.replyTo());
-      timers.startSingleTimer(new DrainDeadline(await.replyTo()), await.deadline());
-    }
-    return this;
-  }
-
-  private Behavior<Command> onDrainDeadline(DrainDeadline deadline) {
-    if (awaitingDrain.remove(deadline.replyTo())) deadline.replyTo().tell((long) pending.size());
     return this;
   }
 

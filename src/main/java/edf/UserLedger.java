@@ -239,7 +239,7 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
   private Behavior<Command> onCompleted(Completed completed) {
     CommandOutcome outcome = completed.outcome();
     statuses.computeIfPresent(outcome.commandId(), (id, status) -> status.complete(outcome));
-    send(wire.outcome(outcome, epoch, seq + 1));
+    send(outcome.commandId(), wire.outcome(outcome, epoch, seq + 1));
     return this;
   }
 
@@ -250,13 +250,13 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
   }
 
   private Behavior<Command> onNotify(Notify notify) {
-    send(wire.personal(notify.json(), epoch, seq + 1));
+    send(null, wire.personal(notify.json(), epoch, seq + 1));
     return this;
   }
 
-  private void send(String json) {
+  private void send(String commandId, String json) {
     seq++;
-    Delivery delivery = new Delivery(userId, epoch, seq, json);
+    Delivery delivery = new Delivery(userId, epoch, seq, commandId, json);
     Instant now = Instant.now();
     history.addLast(new Sent(delivery, now));
     prune(now);

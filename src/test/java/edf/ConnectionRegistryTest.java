@@ -37,7 +37,7 @@ class ConnectionRegistryTest {
   static final String EPOCH = "e1";
 
   static Delivery delivery(String userId, long seq) {
-    return new Delivery(userId, EPOCH, seq, "{\"for\":\"" + userId + "\",\"seq\":" + seq + "}");
+    return new Delivery(userId, EPOCH, seq, null, "{\"for\":\"" + userId + "\",\"seq\":" + seq + "}");
   }
 
   static SocketSession.Push push(Delivery d) {
@@ -199,13 +199,29 @@ class ConnectionRegistryTest {
     Socket a = socket("ivy");
     Socket b = socket("jack");
     TestProbe<ConnectionRegistry.Connections> done = testKit.createTestProbe();
-    registry.tell(new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "bye", done.ref()));
+    registry.tell(new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "bye", Duration.ofSeconds(5), done.ref()));
     assertEquals(new SocketSession.Close(SocketSession.GOING_AWAY, "bye"), a.probe().receiveMessage());
     assertEquals(new SocketSession.Close(SocketSession.GOING_AWAY, "bye"), b.probe().receiveMessage());
     done.expectNoMessage(Duration.ofMillis(50));
     testKit.stop(a.ref());
     testKit.stop(b.ref());
     assertEquals(new ConnectionRegistry.Connections(0, 0), done.receiveMessage());
+  }
+
+  @Test
+  void closeAllWaitsForTheOutcomesOfAcceptedCommandsFirst() {
+    Socket socket = socket("kim");
+    awaitSubscribed();
+    events.tell(Topic.publish(new TodoEvent.Pending("t9", "cmd-9", "kim", Instant.now())));
+    TestProbe<ConnectionRegistry.Connections> barrier = testKit.createTestProbe();
+    registry.tell(new ConnectionRegistry.GetConnections(barrier.ref()));
+    barrier.receiveMessage();
+    TestProbe<ConnectionRegistry.Connections> done = testKit.createTestProbe();
+    registry.tell(new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "bye", Duration.ofSeconds(20), done.ref()));
+    Delivery outcome = new Delivery("kim", EPOCH, 1, "cmd-9", "{\"type\":\"command.succeeded\"}");
+    deliveries.tell(Topic.publish(outcome));
+    assertEquals(push(outcome), socket.probe().receiveMessage(), "the outcome first");
+    assertEquals(new SocketSession.Close(SocketSession.GOING_AWAY, "bye"), socket.probe().receiveMessage(), "then the close");
   }
 
   @Test

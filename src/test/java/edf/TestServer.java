@@ -60,6 +60,9 @@ final class TestServer implements AutoCloseable {
                     edf.websocket.stats-interval = 200ms
                     pekko.remote.artery.canonical.port = 0
                     pekko.coordinated-shutdown.terminate-actor-system = on
+                    # the tests' own client sends bursts of requests
+                    pekko.http.host-connection-pool.max-open-requests = 512
+                    pekko.http.host-connection-pool.max-connections = 16
                     """)
             .withFallback(ConfigFactory.load())
             .resolve();
@@ -72,6 +75,20 @@ final class TestServer implements AutoCloseable {
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("server did not start", e);
+    }
+  }
+
+  /** This node's ConnectionRegistry, to ask it what it holds. */
+  org.apache.pekko.actor.typed.ActorRef<ConnectionRegistry.Command> registry() {
+    try {
+      return org.apache.pekko.actor.typed.javadsl.AskPattern
+          .<org.apache.pekko.actor.typed.receptionist.Receptionist.Command, org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>ask(
+              system.receptionist(), r -> org.apache.pekko.actor.typed.receptionist.Receptionist.find(ConnectionRegistry.KEY, r),
+              Duration.ofSeconds(5), system.scheduler())
+          .toCompletableFuture().get(10, TimeUnit.SECONDS)
+          .getServiceInstances(ConnectionRegistry.KEY).iterator().next();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
