@@ -338,25 +338,41 @@ public final class Routes extends AllDirectives {
   // ---- /internal ----
 
   private Route internal() {
-    return path(
-        "events",
-        () ->
-            post(
-                () ->
-                    optionalHeaderValueByName(
-                        "Authorization",
-                        header -> {
-                          if (!ingestKeyMatches(header))
-                            return complete(problem.of(StatusCodes.UNAUTHORIZED, "unauthorized", "A valid ingest key is required"));
-                          return jsonBody(
-                              body -> {
-                                Requests.Event event = requests.event(body);
-                                sharding
-                                    .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
-                                    .tell(new UserLedger.Notify(wire.payload(event.payload())));
-                                return complete(StatusCodes.ACCEPTED, Map.of("status", "accepted"), Jackson.marshaller(mapper));
-                              });
-                        })));
+    return optionalHeaderValueByName(
+        "Authorization",
+        header -> {
+          if (!ingestKeyMatches(header))
+            return complete(problem.of(StatusCodes.UNAUTHORIZED, "unauthorized", "A valid ingest key is required"));
+          return concat(path("events", () -> post(this::ingestEvent)), path("metrics", () -> get(this::metrics)));
+        });
+  }
+
+  private Route ingestEvent() {
+    return jsonBody(
+        body -> {
+          Requests.Event event = requests.event(body);
+          sharding
+              .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
+              .tell(new UserLedger.Notify(wire.payload(event.payload())));
+          return complete(StatusCodes.ACCEPTED, Map.of("status", "accepted"), Jackson.marshaller(mapper));
+        });
+  }
+
+  /** What a capacity run reads: heap (after a GC with ?gc=true) and the sockets this node holds. */
+  private Route metrics() {
+    return parameterOptional(
+        "gc",
+        gc -> {
+          if (gc.filter("true"::equals).isPresent()) System.gc();
+          Runtime runtime = Runtime.getRuntime();
+          return onSuccess(
+              ask(registry, ConnectionRegistry.GetConnections::new),
+              c -> ok(Map.of(
+                  "heapUsedBytes", runtime.totalMemory() - runtime.freeMemory(),
+                  "heapCommittedBytes", runtime.totalMemory(),
+                  "sockets", c.sockets(),
+                  "users", c.users())));
+        });
   }
 
   private boolean ingestKeyMatches(Optional<String> header) {

@@ -173,7 +173,7 @@ class RoutesTest {
     assertProblem(server.get("/api/nothing-here", alice), 404, null);
     assertProblem(server.send(HttpMethods.PUT, "/api/todos", alice, "{}"), 405, null);
     assertProblem(server.send(HttpMethods.DELETE, "/api/session", null, null), 405, null);
-    assertProblem(server.get("/internal/nothing", null), 404, null);
+    assertProblem(server.get("/internal/nothing", null), 401, null);
   }
 
   @Test
