@@ -94,15 +94,16 @@ class BrowserEndToEndTest {
     driver.findElement(By.cssSelector("[data-testid=new-todo-add]")).click();
   }
 
+  /** The row of a todo: in the list, or, before the list has it (Safe mode, or before the 202), in the outbox. */
   static WebElement item(WebDriver driver, String text) {
-    return driver.findElements(By.cssSelector("[data-testid=todo-item]")).stream()
+    return driver.findElements(By.cssSelector("[data-testid=todo-item], [data-testid=outbox-item]")).stream()
         .filter(e -> e.findElement(By.cssSelector("[data-testid=todo-text]")).getText().equals(text))
         .findFirst()
         .orElseThrow(() -> new org.openqa.selenium.NoSuchElementException("no item " + text));
   }
 
   static long itemsWithText(WebDriver driver, String text) {
-    return driver.findElements(By.cssSelector("[data-testid=todo-text]")).stream().filter(e -> e.getText().equals(text)).count();
+    return driver.findElements(By.cssSelector("[data-testid=todo-item] [data-testid=todo-text]")).stream().filter(e -> e.getText().equals(text)).count();
   }
 
   static boolean toast(WebDriver driver, String kind, String containing) {

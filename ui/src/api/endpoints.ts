@@ -1,0 +1,118 @@
+/** The server's HTTP API, one function per endpoint, all through the shared client. */
+import { isObject, isString, readChaosSettings, readTodo } from '../shared/validate';
+import type { ApiClient } from './client';
+import type { RetryHooks } from './retryPolicy';
+import { RequestError } from './retryPolicy';
+import type {
+  ChaosSettings,
+  CommandAccepted,
+  CommandStatus,
+  Session,
+  Todo,
+  TodoPatch,
+  WsTicket,
+} from './types';
+
+export interface CommandCall {
+  /** The same key for every retry of this one command. */
+  idempotencyKey: string;
+  hooks?: RetryHooks;
+  signal?: AbortSignal;
+}
+
+function protocolError(what: string): RequestError {
+  return new RequestError('protocol', `unexpected answer to ${what}`);
+}
+
+function readAccepted(data: unknown, what: string): CommandAccepted {
+  if (!isObject(data) || !isString(data.commandId) || !isString(data.entityId)) throw protocolError(what);
+  return { commandId: data.commandId, entityId: data.entityId, status: 'accepted' };
+}
+
+export interface Api {
+  createSession(userId: string, signal?: AbortSignal): Promise<Session>;
+  wsTicket(): Promise<WsTicket>;
+  listTodos(signal?: AbortSignal): Promise<Todo[]>;
+  createTodo(todo: { id: string; text: string }, call: CommandCall): Promise<CommandAccepted>;
+  updateTodo(id: string, patch: TodoPatch & { expectedVersion?: number }, call: CommandCall): Promise<CommandAccepted>;
+  deleteTodo(id: string, call: CommandCall, expectedVersion?: number): Promise<CommandAccepted>;
+  commandStatus(commandId: string): Promise<CommandStatus>;
+  getChaos(): Promise<ChaosSettings>;
+  putChaos(settings: ChaosSettings): Promise<ChaosSettings>;
+}
+
+export function createApi(client: ApiClient): Api {
+  const command = async (
+    method: 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body: unknown,
+    call: CommandCall,
+  ): Promise<CommandAccepted> => {
+    const response = await client.request({
+      method,
+      path,
+      ...(body !== undefined ? { body } : {}),
+      idempotencyKey: call.idempotencyKey,
+      ...(call.hooks ? { hooks: call.hooks } : {}),
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
+    return readAccepted(response.data, `${method} ${path}`);
+  };
+
+  return {
+    async createSession(userId, signal) {
+      const { data } = await client.request({
+        method: 'POST',
+        path: '/api/session',
+        body: { userId },
+        auth: false,
+        ...(signal ? { signal } : {}),
+      });
+      if (!isObject(data) || !isString(data.userId) || !isString(data.token)) throw protocolError('sign-in');
+      return { userId: data.userId, token: data.token, expiresAt: isString(data.expiresAt) ? data.expiresAt : '' };
+    },
+
+    async wsTicket() {
+      const { data } = await client.request({ method: 'POST', path: '/api/ws-ticket' });
+      if (!isObject(data) || !isString(data.ticket)) throw protocolError('the ticket request');
+      return { ticket: data.ticket, expiresAt: isString(data.expiresAt) ? data.expiresAt : '' };
+    },
+
+    async listTodos(signal) {
+      const { data } = await client.request({ method: 'GET', path: '/api/todos', ...(signal ? { signal } : {}) });
+      if (!Array.isArray(data)) throw protocolError('GET /api/todos');
+      return data.map(readTodo).filter((t): t is Todo => t !== null);
+    },
+
+    createTodo(todo, call) {
+      return command('POST', '/api/todos', { id: todo.id, text: todo.text }, call);
+    },
+
+    updateTodo(id, patch, call) {
+      return command('PATCH', `/api/todos/${encodeURIComponent(id)}`, patch, call);
+    },
+
+    deleteTodo(id, call, expectedVersion) {
+      const query = expectedVersion === undefined ? '' : `?expectedVersion=${expectedVersion}`;
+      return command('DELETE', `/api/todos/${encodeURIComponent(id)}${query}`, undefined, call);
+    },
+
+    async commandStatus(commandId) {
+      const { data } = await client.request({ method: 'GET', path: `/api/commands/${encodeURIComponent(commandId)}` });
+      if (!isObject(data) || !isString(data.commandId) || !isString(data.status)) throw protocolError('the command status');
+      return data as unknown as CommandStatus;
+    },
+
+    async getChaos() {
+      const { data } = await client.request({ method: 'GET', path: '/api/chaos' });
+      const settings = readChaosSettings(data);
+      if (!settings) throw protocolError('GET /api/chaos');
+      return settings;
+    },
+
+    async putChaos(settings) {
+      const { data } = await client.request({ method: 'PUT', path: '/api/chaos', body: settings });
+      return readChaosSettings(data) ?? settings;
+    },
+  };
+}

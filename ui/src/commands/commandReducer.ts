@@ -1,0 +1,470 @@
+/**
+ * The state of the todo list and of every command sent from this window, as a pure reducer.
+ *
+ * Two layers: `server` is what the server has confirmed (the list from GET /api/todos, then every
+ * pushed change and outcome); `commands` are this window's commands with their life
+ * (sending → retrying → accepted → confirmed | failed). What the list shows is derived from both
+ * by `selectView`, depending on the mode, so a rollback is nothing but a command that stops being
+ * applied. The reducer also queues the toasts (`notices`) that its events deserve.
+ */
+import type { CommandError, Todo, TodoPatch } from '../api/types';
+import type { Mode } from '../modes/modes';
+import type { CommandOutcome, ServerMessage, TodoChanged } from '../socket/protocol';
+import { describeChange, describeCommand, pastTense, reason, type CommandKind, type Notice } from './notices';
+
+export type Phase = 'sending' | 'retrying' | 'accepted' | 'confirmed' | 'failed';
+
+export interface CommandEntry {
+  /** The Idempotency-Key: the command's identity in this window, from the first click on. */
+  key: string;
+  kind: CommandKind;
+  entityId: string;
+  /** What the command changes: the text of a create, the fields of an update, nothing for a delete. */
+  patch: TodoPatch;
+  /** The todo's text when the command was issued, for the toasts. */
+  label: string;
+  /** `other-window`: an outcome of this user's command sent from another window. */
+  origin: 'local' | 'other-window';
+  phase: Phase;
+  /** The attempt in flight, or the next one while waiting to retry. */
+  attempt: number;
+  /** When the next attempt starts (epoch ms), while waiting to retry. */
+  nextAttemptAt: number | null;
+  /** Why the previous attempt failed, while retrying. */
+  retryReason: string | null;
+  commandId: string | null;
+  error: CommandError | null;
+  /** The failure undid a change the list was already showing. */
+  rolledBack: boolean;
+  /** A failed create no longer shown (its row or outbox line has faded out). */
+  dismissed: boolean;
+  issuedAt: number;
+  acceptedAt: number | null;
+  settledAt: number | null;
+}
+
+export interface TodosState {
+  userId: string;
+  mode: Mode;
+  /** The confirmed todos by id. */
+  server: Record<string, Todo>;
+  /** Display order of ids; may hold ids that currently show nothing. */
+  order: string[];
+  list: 'loading' | 'ready' | 'error';
+  listError: string | null;
+  /** While a list request is in flight: ids that pushes changed since, which its answer must not undo. */
+  touchedSinceFetch: string[] | null;
+  /** Commands by key, in the order they were issued. */
+  commands: Record<string, CommandEntry>;
+  /** The latest command on each todo: its phase is what the item shows. */
+  latest: Record<string, string>;
+  /** commandId → key, also for commands already forgotten (to ignore duplicates). */
+  byCommandId: Record<string, string>;
+  /** Outcomes that arrived before the 202 of a command still being sent on the same todo. */
+  early: Record<string, CommandOutcome>;
+  /** Toasts to show. */
+  notices: Notice[];
+}
+
+export type TodosAction =
+  | { type: 'mode/changed'; mode: Mode }
+  | { type: 'list/requested' }
+  | { type: 'list/loaded'; todos: Todo[] }
+  | { type: 'list/failed'; message: string }
+  | { type: 'command/issued'; key: string; kind: CommandKind; entityId: string; patch: TodoPatch; label: string; at: number }
+  | { type: 'command/attempt'; key: string; attempt: number }
+  | { type: 'command/retrying'; key: string; nextAttempt: number; nextAttemptAt: number; reason: string }
+  | { type: 'command/accepted'; key: string; commandId: string; at: number }
+  | { type: 'command/rejected'; key: string; error: CommandError; at: number }
+  | { type: 'message'; message: ServerMessage; at: number }
+  | { type: 'command/dismissed'; key: string }
+  | { type: 'notices/shown'; ids: string[] };
+
+/** Settled commands kept beyond the latest one per todo, and commandIds remembered for dedupe. */
+const MAX_SETTLED = 200;
+const MAX_COMMAND_IDS = 2000;
+const MAX_EARLY = 200;
+
+export function initialTodosState(userId: string, mode: Mode): TodosState {
+  return {
+    userId,
+    mode,
+    server: {},
+    order: [],
+    list: 'loading',
+    listError: null,
+    touchedSinceFetch: null,
+    commands: {},
+    latest: {},
+    byCommandId: {},
+    early: {},
+    notices: [],
+  };
+}
+
+export function isOpen(entry: CommandEntry): boolean {
+  return entry.phase === 'sending' || entry.phase === 'retrying' || entry.phase === 'accepted';
+}
+
+/** Still waiting for its 202: the server's commandId is not known yet. */
+export function isUnacknowledged(entry: CommandEntry): boolean {
+  return entry.phase === 'sending' || entry.phase === 'retrying';
+}
+
+/** Whether the list shows this command's change before the server confirmed it. */
+export function isApplied(entry: CommandEntry, mode: Mode): boolean {
+  if (!isOpen(entry)) return false;
+  if (mode === 'brave') return true;
+  if (mode === 'optimistic') return entry.phase === 'accepted';
+  return false;
+}
+
+export function todosReducer(state: TodosState, action: TodosAction): TodosState {
+  switch (action.type) {
+    case 'mode/changed':
+      return state.mode === action.mode ? state : { ...state, mode: action.mode };
+
+    case 'list/requested':
+      return { ...state, list: state.list === 'ready' ? 'ready' : 'loading', listError: null, touchedSinceFetch: [] };
+
+    case 'list/loaded':
+      return onListLoaded(state, action.todos);
+
+    case 'list/failed':
+      return {
+        ...state,
+        list: state.list === 'ready' ? 'ready' : 'error',
+        listError: action.message,
+        touchedSinceFetch: null,
+      };
+
+    case 'command/issued': {
+      const entry: CommandEntry = {
+        key: action.key,
+        kind: action.kind,
+        entityId: action.entityId,
+        patch: action.patch,
+        label: action.label,
+        origin: 'local',
+        phase: 'sending',
+        attempt: 1,
+        nextAttemptAt: null,
+        retryReason: null,
+        commandId: null,
+        error: null,
+        rolledBack: false,
+        dismissed: false,
+        issuedAt: action.at,
+        acceptedAt: null,
+        settledAt: null,
+      };
+      return {
+        ...state,
+        commands: { ...state.commands, [entry.key]: entry },
+        latest: { ...state.latest, [entry.entityId]: entry.key },
+        order: state.order.includes(entry.entityId) ? state.order : [...state.order, entry.entityId],
+      };
+    }
+
+    case 'command/attempt':
+      return updateEntry(state, action.key, (entry) =>
+        isUnacknowledged(entry)
+          ? { ...entry, attempt: action.attempt, phase: action.attempt > 1 ? 'retrying' : 'sending', nextAttemptAt: null }
+          : entry,
+      );
+
+    case 'command/retrying':
+      return updateEntry(state, action.key, (entry) =>
+        isUnacknowledged(entry)
+          ? {
+              ...entry,
+              phase: 'retrying',
+              attempt: action.nextAttempt,
+              nextAttemptAt: action.nextAttemptAt,
+              retryReason: action.reason,
+            }
+          : entry,
+      );
+
+    case 'command/accepted':
+      return onAccepted(state, action.key, action.commandId, action.at);
+
+    case 'command/rejected': {
+      const entry = state.commands[action.key];
+      if (!entry || !isUnacknowledged(entry)) return state;
+      const rolledBack = isApplied(entry, state.mode);
+      const failed: CommandEntry = {
+        ...entry,
+        phase: 'failed',
+        error: action.error,
+        rolledBack,
+        nextAttemptAt: null,
+        settledAt: action.at,
+      };
+      const next = withNotice(putEntry(state, failed), {
+        id: `failed:${entry.key}`,
+        kind: 'error',
+        text: failureText(failed),
+      });
+      return compact(flushEarly(next, entry.entityId, action.at));
+    }
+
+    case 'message':
+      return onMessage(state, action.message, action.at);
+
+    case 'command/dismissed':
+      return compact(updateEntry(state, action.key, (entry) => (entry.phase === 'failed' ? { ...entry, dismissed: true } : entry)));
+
+    case 'notices/shown': {
+      if (action.ids.length === 0) return state;
+      const shown = new Set(action.ids);
+      return { ...state, notices: state.notices.filter((n) => !shown.has(n.id)) };
+    }
+  }
+}
+
+function onMessage(state: TodosState, message: ServerMessage, at: number): TodosState {
+  switch (message.type) {
+    case 'command.succeeded':
+    case 'command.failed':
+      return onOutcome(state, message, at);
+    case 'todo.changed':
+      return compact(onChanged(state, message));
+    default:
+      return state;
+  }
+}
+
+function onListLoaded(state: TodosState, todos: Todo[]): TodosState {
+  const touched = new Set(state.touchedSinceFetch ?? []);
+  const server: Record<string, Todo> = {};
+  for (const todo of todos) if (!touched.has(todo.id)) server[todo.id] = todo;
+  for (const id of touched) {
+    const known = state.server[id];
+    if (known) server[id] = known;
+  }
+  const fetchedOrder = todos.map((t) => t.id).filter((id) => server[id]);
+  const known = new Set(state.order);
+  const order = [...state.order, ...fetchedOrder.filter((id) => !known.has(id))];
+  return compact({ ...state, server, order, list: 'ready', listError: null, touchedSinceFetch: null });
+}
+
+function onAccepted(state: TodosState, key: string, commandId: string, at: number): TodosState {
+  const entry = state.commands[key];
+  if (!entry || !isUnacknowledged(entry)) return state;
+  let next = putEntry(state, { ...entry, phase: 'accepted', commandId, acceptedAt: at, nextAttemptAt: null });
+  next = rememberCommandId(next, commandId, key);
+
+  const early = next.early[commandId];
+  if (early) {
+    const { [commandId]: _used, ...rest } = next.early;
+    next = settle({ ...next, early: rest }, next.commands[key]!, early, at);
+  }
+  return compact(flushEarly(next, entry.entityId, at));
+}
+
+function onOutcome(state: TodosState, outcome: CommandOutcome, at: number): TodosState {
+  const knownKey = state.byCommandId[outcome.commandId];
+  if (knownKey !== undefined) {
+    const entry = state.commands[knownKey];
+    // A duplicate, or the outcome of a command forgotten long ago: nothing left to do.
+    if (!entry || !isOpen(entry)) return state;
+    return compact(settle(state, entry, outcome, at));
+  }
+  if (state.early[outcome.commandId]) return state;
+
+  const waiting = Object.values(state.commands).some((e) => e.entityId === outcome.entityId && isUnacknowledged(e));
+  if (waiting) {
+    // Probably the outcome of a command whose 202 is still on its way (or was lost and is being
+    // retried). Keep it until that 202 names it; the server's data is true either way.
+    const early = trimRecord({ ...state.early, [outcome.commandId]: outcome }, MAX_EARLY);
+    const applied = outcome.data ? applyServerTodo(state, outcome.data) : state;
+    return { ...applied, early };
+  }
+  return compact(otherWindowOutcome(state, outcome, at));
+}
+
+/** The outcome of a command this user sent from another window (or of one this window gave up on). */
+function otherWindowOutcome(state: TodosState, outcome: CommandOutcome, at: number): TodosState {
+  const before = state.server[outcome.entityId];
+  const previous = state.commands[state.latest[outcome.entityId] ?? ''];
+  // This window gave up on a command whose response got lost, yet the server had accepted it.
+  const gaveUp = previous?.origin === 'local' && previous.phase === 'failed' && previous.commandId === null;
+  const label = outcome.data?.text ?? before?.text ?? previous?.label ?? 'a todo';
+  const source = gaveUp ? 'after all' : '(from another window)';
+  const key = `outcome:${outcome.commandId}`;
+  const succeeded = outcome.type === 'command.succeeded';
+  const entry: CommandEntry = {
+    key,
+    kind: succeeded && outcome.data === null ? 'delete' : before ? 'update' : 'create',
+    entityId: outcome.entityId,
+    patch: {},
+    label,
+    origin: 'other-window',
+    phase: succeeded ? 'confirmed' : 'failed',
+    attempt: 1,
+    nextAttemptAt: null,
+    retryReason: null,
+    commandId: outcome.commandId,
+    error: outcome.type === 'command.failed' ? outcome.error : null,
+    rolledBack: false,
+    dismissed: true,
+    issuedAt: at,
+    acceptedAt: null,
+    settledAt: at,
+  };
+  let next = applyOutcomeData(state, outcome);
+  next = rememberCommandId(putEntry(next, entry), outcome.commandId, key);
+  next = { ...next, latest: { ...next.latest, [outcome.entityId]: key } };
+  const notice: Notice =
+    outcome.type === 'command.succeeded'
+      ? { id: `outcome:${outcome.commandId}`, kind: 'success', text: `Confirmed ${source}: ${quoteLabel(label)}` }
+      : {
+          id: `outcome:${outcome.commandId}`,
+          kind: 'error',
+          text: `Failed ${source}: ${quoteLabel(label)}: ${reason(outcome.error)}`,
+        };
+  return withNotice(next, notice);
+}
+
+function settle(state: TodosState, entry: CommandEntry, outcome: CommandOutcome, at: number): TodosState {
+  const next = applyOutcomeData(state, outcome);
+  if (outcome.type === 'command.succeeded') {
+    const done: CommandEntry = { ...entry, phase: 'confirmed', settledAt: at, nextAttemptAt: null };
+    return withNotice(putEntry(next, done), {
+      id: `outcome:${outcome.commandId}`,
+      kind: 'success',
+      text: `Confirmed: ${pastTense(describeCommand(entry.kind, entry.label, entry.patch))}`,
+    });
+  }
+  const failed: CommandEntry = {
+    ...entry,
+    phase: 'failed',
+    error: outcome.error,
+    rolledBack: isApplied(entry, state.mode),
+    settledAt: at,
+    nextAttemptAt: null,
+  };
+  return withNotice(putEntry(next, failed), { id: `outcome:${outcome.commandId}`, kind: 'error', text: failureText(failed) });
+}
+
+function failureText(entry: CommandEntry): string {
+  const what = describeCommand(entry.kind, entry.label, entry.patch);
+  const why = entry.error ? reason(entry.error) : 'unknown reason';
+  return `Could not ${what}: ${why}${entry.rolledBack ? '. Rolled back.' : ''}`;
+}
+
+function quoteLabel(label: string): string {
+  return `'${label}'`;
+}
+
+/** Outcomes kept for a todo are released once no command on it still waits for its 202. */
+function flushEarly(state: TodosState, entityId: string, at: number): TodosState {
+  const stillWaiting = Object.values(state.commands).some((e) => e.entityId === entityId && isUnacknowledged(e));
+  if (stillWaiting) return state;
+  let next = state;
+  for (const [commandId, outcome] of Object.entries(state.early)) {
+    if (outcome.entityId !== entityId) continue;
+    const { [commandId]: _released, ...rest } = next.early;
+    next = otherWindowOutcome({ ...next, early: rest }, outcome, at);
+  }
+  return next;
+}
+
+function onChanged(state: TodosState, message: TodoChanged): TodosState {
+  const before = state.server[message.entityId];
+  const next =
+    message.data === null ? removeServerTodo(state, message.entityId) : applyServerTodo(state, message.data);
+  const mine = message.changedBy === state.userId || state.byCommandId[message.commandId] !== undefined;
+  if (mine || next === state) return next;
+  return withNotice(next, {
+    id: `changed:${message.commandId}`,
+    kind: 'info',
+    text: describeChange(message.changedBy, message.action, before, message.data),
+  });
+}
+
+function applyOutcomeData(state: TodosState, outcome: CommandOutcome): TodosState {
+  if (outcome.data) return applyServerTodo(state, outcome.data);
+  if (outcome.type === 'command.succeeded') return removeServerTodo(state, outcome.entityId);
+  return state;
+}
+
+/** A todo as the server has it now, unless what we know is already newer. */
+function applyServerTodo(state: TodosState, todo: Todo): TodosState {
+  const known = state.server[todo.id];
+  if (known && known.version > todo.version) return state;
+  return {
+    ...state,
+    server: { ...state.server, [todo.id]: todo },
+    order: state.order.includes(todo.id) ? state.order : [...state.order, todo.id],
+    touchedSinceFetch: touch(state.touchedSinceFetch, todo.id),
+  };
+}
+
+function removeServerTodo(state: TodosState, id: string): TodosState {
+  const touched = touch(state.touchedSinceFetch, id);
+  if (!state.server[id]) return touched === state.touchedSinceFetch ? state : { ...state, touchedSinceFetch: touched };
+  const { [id]: _removed, ...server } = state.server;
+  return { ...state, server, touchedSinceFetch: touched };
+}
+
+function touch(touched: string[] | null, id: string): string[] | null {
+  if (touched === null || touched.includes(id)) return touched;
+  return [...touched, id];
+}
+
+function putEntry(state: TodosState, entry: CommandEntry): TodosState {
+  return { ...state, commands: { ...state.commands, [entry.key]: entry } };
+}
+
+function updateEntry(state: TodosState, key: string, update: (entry: CommandEntry) => CommandEntry): TodosState {
+  const entry = state.commands[key];
+  if (!entry) return state;
+  const next = update(entry);
+  return next === entry ? state : putEntry(state, next);
+}
+
+function rememberCommandId(state: TodosState, commandId: string, key: string): TodosState {
+  return { ...state, byCommandId: trimRecord({ ...state.byCommandId, [commandId]: key }, MAX_COMMAND_IDS) };
+}
+
+function withNotice(state: TodosState, notice: Notice): TodosState {
+  return { ...state, notices: [...state.notices.filter((n) => n.id !== notice.id), notice] };
+}
+
+/** Keeps the newest `max` keys (records keep insertion order). */
+function trimRecord<T>(record: Record<string, T>, max: number): Record<string, T> {
+  const keys = Object.keys(record);
+  if (keys.length <= max) return record;
+  const out: Record<string, T> = {};
+  for (const key of keys.slice(keys.length - max)) out[key] = record[key]!;
+  return out;
+}
+
+/**
+ * Forgets settled commands that no todo shows any more (beyond the newest MAX_SETTLED) and order
+ * entries of todos that show nothing.
+ */
+function compact(state: TodosState): TodosState {
+  const latestKeys = new Set(Object.values(state.latest));
+  const settled = Object.values(state.commands).filter((e) => !isOpen(e) && !latestKeys.has(e.key));
+  let commands = state.commands;
+  if (settled.length > MAX_SETTLED) {
+    commands = { ...commands };
+    for (const entry of settled.slice(0, settled.length - MAX_SETTLED)) delete commands[entry.key];
+  }
+  const live = new Set<string>(Object.keys(state.server));
+  for (const entry of Object.values(commands)) {
+    if (isOpen(entry) || (entry.kind === 'create' && entry.phase === 'failed' && !entry.dismissed)) live.add(entry.entityId);
+  }
+  const order = state.order.filter((id) => live.has(id));
+  let latest = state.latest;
+  const stale = Object.keys(latest).filter((id) => !live.has(id) && !commands[latest[id]!]);
+  if (stale.length) {
+    latest = { ...latest };
+    for (const id of stale) delete latest[id];
+  }
+  if (commands === state.commands && order.length === state.order.length && latest === state.latest) return state;
+  return { ...state, commands, order, latest };
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { parseServerMessage } from './protocol';
+
+const todo = {
+  id: '6f1c1a8e-2f4b-4c59-9f51-1b0e7f7c0a11',
+  text: 'Buy milk',
+  completed: false,
+  version: 1,
+  updatedBy: 'alice',
+  updatedAt: '2026-11-26T14:00:00.000Z',
+};
+const ts = '2026-11-26T14:00:00.000Z';
+const parse = (value: unknown) => parseServerMessage(JSON.stringify(value));
+
+describe('parseServerMessage', () => {
+  it('reads a command.succeeded with its todo, keeping seq and epoch for a later resume', () => {
+    const result = parse({
+      type: 'command.succeeded',
+      commandId: 'c1',
+      entityId: todo.id,
+      status: 'success',
+      data: todo,
+      timestamp: ts,
+      seq: 7,
+      epoch: 'e1',
+      somethingNew: true,
+    });
+    expect(result).toEqual({
+      ok: true,
+      message: {
+        type: 'command.succeeded',
+        commandId: 'c1',
+        entityId: todo.id,
+        status: 'success',
+        data: todo,
+        timestamp: ts,
+        seq: 7,
+        epoch: 'e1',
+      },
+    });
+  });
+
+  it('reads a command.succeeded after a delete (data null)', () => {
+    const result = parse({ type: 'command.succeeded', commandId: 'c', entityId: 'e', status: 'success', data: null, timestamp: ts });
+    expect(result.ok && result.message.type === 'command.succeeded' && result.message.data).toBe(null);
+  });
+
+  it('reads a command.failed with its error and the current todo on a conflict', () => {
+    const result = parse({
+      type: 'command.failed',
+      commandId: 'c2',
+      entityId: todo.id,
+      status: 'failure',
+      data: todo,
+      error: { code: 'conflict', message: 'stale version' },
+      timestamp: ts,
+    });
+    expect(result.ok).toBe(true);
+    if (result.ok && result.message.type === 'command.failed') {
+      expect(result.message.error).toEqual({ code: 'conflict', message: 'stale version' });
+      expect(result.message.data?.text).toBe('Buy milk');
+    } else {
+      throw new Error('expected command.failed');
+    }
+  });
+
+  it('reads topic messages', () => {
+    expect(parse({ type: 'stats', todos: 3, queued: 1, connections: 2, users: 2, timestamp: ts })).toMatchObject({
+      ok: true,
+      message: { type: 'stats', todos: 3, queued: 1, connections: 2, users: 2 },
+    });
+    expect(
+      parse({ type: 'todo.changed', entityId: todo.id, commandId: 'c', changedBy: 'bob', action: 'update', data: todo, timestamp: ts }),
+    ).toMatchObject({ ok: true, message: { type: 'todo.changed', changedBy: 'bob', action: 'update', data: todo } });
+    expect(parse({ type: 'todo.pending', entityId: 'e', commandId: 'c', by: 'bob', timestamp: ts })).toMatchObject({
+      ok: true,
+      message: { type: 'todo.pending', by: 'bob' },
+    });
+    expect(parse({ type: 'subscribed', topic: 'todos', timestamp: ts })).toMatchObject({ ok: true, message: { topic: 'todos' } });
+    expect(parse({ type: 'pong', timestamp: ts })).toMatchObject({ ok: true, message: { type: 'pong' } });
+    const settings = {
+      httpFailureRate: 0.1,
+      lostResponseRate: 0.02,
+      processingFailureRate: 0.1,
+      minHttpDelayMs: 100,
+      maxHttpDelayMs: 800,
+      minDelayMs: 1000,
+      maxDelayMs: 4000,
+    };
+    expect(parse({ type: 'chaos', settings, timestamp: ts })).toEqual({ ok: true, message: { type: 'chaos', settings, timestamp: ts } });
+  });
+
+  it('drops an unknown action rather than trusting it', () => {
+    const result = parse({ type: 'todo.changed', entityId: todo.id, commandId: 'c', changedBy: 'bob', action: 'explode', data: todo });
+    expect(result.ok && 'action' in result.message).toBe(false);
+  });
+
+  it.each([
+    ['not JSON', '{nope', 'not JSON'],
+    ['an array', '[1,2]', 'not a JSON object'],
+    ['null', 'null', 'not a JSON object'],
+    ['no type', '{"x":1}', 'no "type"'],
+    ['a numeric type', '{"type":5}', 'no "type"'],
+  ])('rejects %s', (_name, text, reason) => {
+    expect(parseServerMessage(text)).toEqual({ ok: false, reason });
+  });
+
+  it('reports unknown types instead of throwing', () => {
+    expect(parse({ type: 'presence', userId: 'bob' })).toEqual({ ok: false, reason: 'unknown type "presence"', type: 'presence' });
+    expect(parse({ type: 'toString' })).toMatchObject({ ok: false, type: 'toString' });
+    expect(parse({ type: '__proto__' })).toMatchObject({ ok: false });
+  });
+
+  it('rejects known types with missing or mistyped fields', () => {
+    expect(parse({ type: 'command.succeeded', entityId: 'e', status: 'success', data: null })).toMatchObject({
+      ok: false,
+      reason: 'command.succeeded: "commandId" must be a string',
+    });
+    expect(parse({ type: 'command.failed', commandId: 'c', entityId: 'e', data: null })).toMatchObject({ ok: false });
+    expect(parse({ type: 'command.succeeded', commandId: 'c', entityId: 'e', data: { id: 'x' } })).toMatchObject({
+      ok: false,
+      reason: 'command.succeeded: "data" must be a todo or null',
+    });
+    expect(parse({ type: 'stats', todos: '3', queued: 0, connections: 0, users: 0 })).toMatchObject({ ok: false });
+    expect(parse({ type: 'chaos', settings: { httpFailureRate: 1 } })).toMatchObject({ ok: false });
+    expect(parse({ type: 'todo.changed', entityId: 'other', commandId: 'c', changedBy: 'bob', data: todo })).toMatchObject({
+      ok: false,
+    });
+  });
+});

@@ -1,0 +1,271 @@
+/**
+ * The front-end socket schema (docs/protocol.md), mirrored as types, and the one function that
+ * turns a text frame into a typed message. Nothing from the socket is trusted: every field the UI
+ * reads is checked here; unknown fields are ignored and unknown types are reported, not thrown.
+ */
+import type { ChaosSettings, CommandError, Todo } from '../api/types';
+import {
+  isFiniteNumber,
+  isObject,
+  isString,
+  readChaosSettings,
+  readCommandError,
+  readTodo,
+  type Json,
+} from '../shared/validate';
+
+export type Topic = 'todos' | 'stats';
+export type ChangeAction = 'create' | 'update' | 'delete';
+
+interface Stamped {
+  /** ISO-8601 UTC with milliseconds; absent only if a sender left it out. */
+  timestamp?: string;
+}
+
+/**
+ * Messages addressed to one user. The server may number them (`seq`, per user, and `epoch`, which
+ * changes when that user's history is lost); a later client resumes with them after a reconnect.
+ */
+interface Personal extends Stamped {
+  seq?: number;
+  epoch?: string;
+}
+
+export interface CommandSucceeded extends Personal {
+  type: 'command.succeeded';
+  commandId: string;
+  entityId: string;
+  status: 'success';
+  /** The todo after the change; null after a delete. */
+  data: Todo | null;
+}
+
+export interface CommandFailed extends Personal {
+  type: 'command.failed';
+  commandId: string;
+  entityId: string;
+  status: 'failure';
+  /** On a conflict, the current todo; otherwise null. */
+  data: Todo | null;
+  error: CommandError;
+}
+
+export interface TopicReply extends Stamped {
+  type: 'subscribed' | 'unsubscribed';
+  topic: string;
+}
+
+export interface Pong extends Stamped {
+  type: 'pong';
+}
+
+export interface ServerError extends Stamped {
+  type: 'error';
+  code: string;
+  message: string;
+}
+
+export interface TodoPending extends Stamped {
+  type: 'todo.pending';
+  entityId: string;
+  commandId: string;
+  by: string;
+}
+
+export interface TodoChanged extends Stamped {
+  type: 'todo.changed';
+  entityId: string;
+  commandId: string;
+  changedBy: string;
+  action?: ChangeAction;
+  /** The todo after the change; null when it was deleted. */
+  data: Todo | null;
+}
+
+export interface TodoFailed extends Stamped {
+  type: 'todo.failed';
+  entityId: string;
+  commandId: string;
+  by: string;
+  code?: string;
+}
+
+export interface Stats extends Stamped {
+  type: 'stats';
+  todos: number;
+  queued: number;
+  connections: number;
+  users: number;
+}
+
+export interface ChaosChanged extends Stamped {
+  type: 'chaos';
+  settings: ChaosSettings;
+}
+
+export type CommandOutcome = CommandSucceeded | CommandFailed;
+
+export type ServerMessage =
+  | CommandSucceeded
+  | CommandFailed
+  | TopicReply
+  | Pong
+  | ServerError
+  | TodoPending
+  | TodoChanged
+  | TodoFailed
+  | Stats
+  | ChaosChanged;
+
+export type ServerMessageType = ServerMessage['type'];
+
+export type ClientMessage = { type: 'subscribe' | 'unsubscribe'; topic: Topic } | { type: 'ping' };
+
+export type ParseResult =
+  | { ok: true; message: ServerMessage }
+  | { ok: false; reason: string; type?: string };
+
+class Invalid extends Error {}
+
+function str(json: Json, field: string): string {
+  const value = json[field];
+  if (!isString(value)) throw new Invalid(`"${field}" must be a string`);
+  return value;
+}
+
+function num(json: Json, field: string): number {
+  const value = json[field];
+  if (!isFiniteNumber(value)) throw new Invalid(`"${field}" must be a number`);
+  return value;
+}
+
+function todoOrNull(json: Json, field: string): Todo | null {
+  const value = json[field];
+  if (value === null || value === undefined) return null;
+  const todo = readTodo(value);
+  if (!todo) throw new Invalid(`"${field}" must be a todo or null`);
+  return todo;
+}
+
+function stamped(json: Json): Stamped {
+  return isString(json.timestamp) ? { timestamp: json.timestamp } : {};
+}
+
+function personal(json: Json): Personal {
+  const out: Personal = stamped(json);
+  if (isFiniteNumber(json.seq)) out.seq = json.seq;
+  if (isString(json.epoch)) out.epoch = json.epoch;
+  return out;
+}
+
+function action(json: Json): ChangeAction | undefined {
+  const value = json.action;
+  return value === 'create' || value === 'update' || value === 'delete' ? value : undefined;
+}
+
+type Reader = (json: Json) => ServerMessage;
+
+const readers: Record<ServerMessageType, Reader> = {
+  'command.succeeded': (json) => ({
+    type: 'command.succeeded',
+    commandId: str(json, 'commandId'),
+    entityId: str(json, 'entityId'),
+    status: 'success',
+    data: todoOrNull(json, 'data'),
+    ...personal(json),
+  }),
+  'command.failed': (json) => {
+    const error = readCommandError(json.error);
+    if (!error) throw new Invalid('"error" must be {code, message}');
+    return {
+      type: 'command.failed',
+      commandId: str(json, 'commandId'),
+      entityId: str(json, 'entityId'),
+      status: 'failure',
+      data: todoOrNull(json, 'data'),
+      error,
+      ...personal(json),
+    };
+  },
+  subscribed: (json) => ({ type: 'subscribed', topic: str(json, 'topic'), ...stamped(json) }),
+  unsubscribed: (json) => ({ type: 'unsubscribed', topic: str(json, 'topic'), ...stamped(json) }),
+  pong: (json) => ({ type: 'pong', ...stamped(json) }),
+  error: (json) => ({
+    type: 'error',
+    code: str(json, 'code'),
+    message: isString(json.message) ? json.message : '',
+    ...stamped(json),
+  }),
+  'todo.pending': (json) => ({
+    type: 'todo.pending',
+    entityId: str(json, 'entityId'),
+    commandId: str(json, 'commandId'),
+    by: str(json, 'by'),
+    ...stamped(json),
+  }),
+  'todo.changed': (json) => {
+    const data = todoOrNull(json, 'data');
+    const entityId = str(json, 'entityId');
+    if (data && data.id !== entityId) throw new Invalid('"data.id" differs from "entityId"');
+    const act = action(json);
+    return {
+      type: 'todo.changed',
+      entityId,
+      commandId: str(json, 'commandId'),
+      changedBy: str(json, 'changedBy'),
+      ...(act ? { action: act } : {}),
+      data,
+      ...stamped(json),
+    };
+  },
+  'todo.failed': (json) => ({
+    type: 'todo.failed',
+    entityId: str(json, 'entityId'),
+    commandId: str(json, 'commandId'),
+    by: str(json, 'by'),
+    ...(isString(json.code) ? { code: json.code } : {}),
+    ...stamped(json),
+  }),
+  stats: (json) => ({
+    type: 'stats',
+    todos: num(json, 'todos'),
+    queued: num(json, 'queued'),
+    connections: num(json, 'connections'),
+    users: num(json, 'users'),
+    ...stamped(json),
+  }),
+  chaos: (json) => {
+    const settings = readChaosSettings(json.settings);
+    if (!settings) throw new Invalid('"settings" must hold all seven chaos fields as numbers');
+    return { type: 'chaos', settings, ...stamped(json) };
+  },
+};
+
+function isKnownType(type: string): type is ServerMessageType {
+  return Object.prototype.hasOwnProperty.call(readers, type);
+}
+
+/** Parses one text frame. Never throws. */
+export function parseServerMessage(text: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  if (!isObject(json)) return { ok: false, reason: 'not a JSON object' };
+  const type = json.type;
+  if (!isString(type)) return { ok: false, reason: 'no "type"' };
+  if (!isKnownType(type)) return { ok: false, reason: `unknown type "${type}"`, type };
+  try {
+    return { ok: true, message: readers[type](json) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, reason: `${type}: ${error.message}`, type };
+    throw error;
+  }
+}
+
+/** Whether a message is the outcome of a command (sent only to the user who issued it). */
+export function isOutcome(message: ServerMessage): message is CommandOutcome {
+  return message.type === 'command.succeeded' || message.type === 'command.failed';
+}

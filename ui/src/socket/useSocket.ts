@@ -1,0 +1,313 @@
+/**
+ * The one WebSocket of a window. It
+ * - asks `getUrl` for a fresh URL (with a new single-use ticket) before every connection attempt,
+ * - reconnects after any close it did not ask for, waiting a capped, fully jittered backoff that
+ *   grows with every failed attempt and starts again once a connection has stayed up a while,
+ * - waits for the browser to come back online instead of hammering while offline,
+ * - queues what is sent while the socket is not open (bounded) and sends it once it is,
+ * - validates every frame into a {@link ServerMessage} and reports what it cannot read,
+ * - keeps the latest options in a ref, so that new callbacks never tear the connection down.
+ *
+ * Resuming after a reconnect (issue 4) plugs in here: `getUrl` receives the attempt context and
+ * can append `epoch` and `lastSeq`, which the caller tracks from `seq`/`epoch` of personal messages.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { backoffDelayMs } from '../api/retryPolicy';
+import { parseServerMessage, type ClientMessage, type ServerMessage } from './protocol';
+
+export type SocketStatus =
+  /** Asking for a ticket or opening the socket. */
+  | 'connecting'
+  | 'open'
+  /** Closed; the next attempt starts at `nextAttemptAt`. */
+  | 'waiting'
+  /** The browser is offline; the next attempt starts when it is back. */
+  | 'offline'
+  /** Not wanted (signed out). */
+  | 'closed';
+
+export interface ReconnectPolicy {
+  /** Ceiling of the first wait; it doubles with every failed attempt. */
+  baseDelayMs: number;
+  /** Cap of that ceiling. */
+  maxDelayMs: number;
+  /** A connection open at least this long counts as good: the backoff starts again from the base. */
+  stableAfterMs: number;
+  /** A socket still not open after this long is given up on (and retried). */
+  openTimeoutMs: number;
+}
+
+export const DEFAULT_RECONNECT: ReconnectPolicy = {
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  stableAfterMs: 5000,
+  openTimeoutMs: 10_000,
+};
+
+export interface ConnectContext {
+  /** 0 for the first attempt after a good connection (or the very first), then 1, 2, ... */
+  attempt: number;
+  /** Whether this window had a connection before (so it may have missed messages). */
+  reconnect: boolean;
+}
+
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+}
+
+/** The part of the browser's WebSocket this hook uses; tests pass a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((event: Event) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketFactory = (url: string) => SocketLike;
+
+export interface UseSocketOptions {
+  enabled: boolean;
+  getUrl: (context: ConnectContext) => Promise<string>;
+  onMessage: (message: ServerMessage) => void;
+  /** After every successful open: subscribe here, and refetch what may be stale when `reconnect`. */
+  onOpen?: (context: { reconnect: boolean }) => void;
+  onClose?: (info: CloseInfo) => void;
+  /** A frame that is not a valid message: it is ignored and the socket stays open. */
+  onInvalid?: (text: string, reason: string) => void;
+  /** Every frame, both ways, for the log. */
+  onFrame?: (direction: 'in' | 'out', text: string) => void;
+  /** `getUrl` failed (no ticket); a new attempt follows. */
+  onConnectError?: (error: unknown) => void;
+  reconnect?: Partial<ReconnectPolicy>;
+  random?: () => number;
+  createSocket?: SocketFactory;
+  /** Most messages kept while the socket is not open; the oldest are dropped beyond. */
+  maxQueued?: number;
+}
+
+export interface SocketHandle {
+  status: SocketStatus;
+  /** Failed attempts in a row. */
+  attempt: number;
+  /** While `waiting`: when the next attempt starts (epoch ms). */
+  nextAttemptAt: number | null;
+  send: (message: ClientMessage) => void;
+  /** Skips the wait and tries now. */
+  reconnectNow: () => void;
+}
+
+interface SocketState {
+  status: SocketStatus;
+  attempt: number;
+  nextAttemptAt: number | null;
+}
+
+const OPEN = 1;
+const NORMAL_CLOSURE = 1000;
+
+const browserSocket: SocketFactory = (url) => new WebSocket(url);
+
+const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+export function useSocket(options: UseSocketOptions): SocketHandle {
+  const optionsRef = useRef(options);
+  useEffect(() => {
+    optionsRef.current = options;
+  });
+
+  const [state, setState] = useState<SocketState>({
+    status: options.enabled ? 'connecting' : 'closed',
+    attempt: 0,
+    nextAttemptAt: null,
+  });
+  const socketRef = useRef<SocketLike | null>(null);
+  const queueRef = useRef<string[]>([]);
+  const reconnectNowRef = useRef<() => void>(() => {});
+
+  const enabled = options.enabled;
+
+  useEffect(() => {
+    if (!enabled) {
+      setState({ status: 'closed', attempt: 0, nextAttemptAt: null });
+      return;
+    }
+    const opts = () => optionsRef.current;
+    const policy = (): ReconnectPolicy => ({ ...DEFAULT_RECONNECT, ...opts().reconnect });
+    let disposed = false;
+    let socket: SocketLike | null = null;
+    let attempt = 0;
+    let everOpened = false;
+    let connecting = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let stableTimer: ReturnType<typeof setTimeout> | undefined;
+    let openTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const show = (status: SocketStatus, nextAttemptAt: number | null = null) => {
+      if (!disposed) setState({ status, attempt, nextAttemptAt });
+    };
+
+    const flushQueue = (open: SocketLike) => {
+      const queued = queueRef.current;
+      queueRef.current = [];
+      for (const text of queued) {
+        open.send(text);
+        opts().onFrame?.('out', text);
+      }
+    };
+
+    const scheduleRetry = () => {
+      if (disposed) return;
+      attempt += 1;
+      if (isOffline()) {
+        show('offline');
+        return;
+      }
+      const delay = backoffDelayMs(attempt, policy(), opts().random);
+      show('waiting', Date.now() + delay);
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        void connect();
+      }, delay);
+    };
+
+    const connect = async () => {
+      if (disposed || socket || connecting) return;
+      if (isOffline()) {
+        show('offline');
+        return;
+      }
+      connecting = true;
+      show('connecting');
+      let url: string;
+      try {
+        url = await opts().getUrl({ attempt, reconnect: everOpened });
+      } catch (error) {
+        connecting = false;
+        if (disposed) return;
+        opts().onConnectError?.(error);
+        scheduleRetry();
+        return;
+      }
+      connecting = false;
+      if (disposed) return;
+
+      const create = opts().createSocket ?? browserSocket;
+      let ws: SocketLike;
+      try {
+        ws = create(url);
+      } catch (error) {
+        opts().onConnectError?.(error);
+        scheduleRetry();
+        return;
+      }
+      socket = ws;
+      socketRef.current = ws;
+      openTimer = setTimeout(() => {
+        if (socket === ws && ws.readyState !== OPEN) ws.close();
+      }, policy().openTimeoutMs);
+
+      ws.onopen = () => {
+        if (disposed || socket !== ws) return;
+        clearTimeout(openTimer);
+        const reconnect = everOpened;
+        everOpened = true;
+        show('open');
+        stableTimer = setTimeout(() => {
+          attempt = 0;
+          show('open');
+        }, policy().stableAfterMs);
+        flushQueue(ws);
+        opts().onOpen?.({ reconnect });
+      };
+
+      ws.onmessage = (event: MessageEvent) => {
+        if (disposed || socket !== ws) return;
+        if (typeof event.data !== 'string') {
+          opts().onInvalid?.('(binary frame)', 'binary frames are not part of the protocol');
+          return;
+        }
+        opts().onFrame?.('in', event.data);
+        const result = parseServerMessage(event.data);
+        if (result.ok) opts().onMessage(result.message);
+        else opts().onInvalid?.(event.data, result.reason);
+      };
+
+      ws.onerror = () => {
+        // A close event always follows; that is where the reconnect starts.
+      };
+
+      ws.onclose = (event: CloseEvent) => {
+        if (socket !== ws) return;
+        socket = null;
+        socketRef.current = null;
+        clearTimeout(stableTimer);
+        clearTimeout(openTimer);
+        if (disposed) return;
+        opts().onClose?.({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+        scheduleRetry();
+      };
+    };
+
+    const tryNow = () => {
+      if (disposed || socket || connecting) return;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      void connect();
+    };
+    reconnectNowRef.current = tryNow;
+
+    const onOnline = () => tryNow();
+    const onOffline = () => {
+      if (!socket && !connecting) {
+        clearTimeout(retryTimer);
+        retryTimer = undefined;
+        show('offline');
+      }
+    };
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+
+    void connect();
+
+    return () => {
+      disposed = true;
+      reconnectNowRef.current = () => {};
+      clearTimeout(retryTimer);
+      clearTimeout(stableTimer);
+      clearTimeout(openTimer);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      const ws = socket;
+      socket = null;
+      socketRef.current = null;
+      if (ws) {
+        ws.onopen = null;
+        ws.onmessage = null;
+        ws.onclose = null;
+        ws.close(NORMAL_CLOSURE, 'bye');
+      }
+    };
+  }, [enabled]);
+
+  const send = useCallback((message: ClientMessage) => {
+    const text = JSON.stringify(message);
+    const ws = socketRef.current;
+    if (ws && ws.readyState === OPEN) {
+      ws.send(text);
+      optionsRef.current.onFrame?.('out', text);
+      return;
+    }
+    const max = optionsRef.current.maxQueued ?? 100;
+    const queue = [...queueRef.current, text];
+    queueRef.current = queue.length > max ? queue.slice(queue.length - max) : queue;
+  }, []);
+
+  const reconnectNow = useCallback(() => reconnectNowRef.current(), []);
+
+  return { ...state, send, reconnectNow };
+}

@@ -1,0 +1,87 @@
+/** The list: mode, the add field, the outbox, skeleton rows while loading, then the todos. */
+import type { TodosApi } from '../commands/useTodos';
+import { ModePicker } from '../modes/ModePicker';
+import type { Mode } from '../modes/modes';
+import { NewTodo } from './NewTodo';
+import { Outbox } from './Outbox';
+import { TodoItem } from './TodoItem';
+
+interface Props {
+  todos: TodosApi;
+  mode: Mode;
+  onModeChange: (mode: Mode) => void;
+}
+
+function SkeletonRows() {
+  return (
+    <ul className="todos todos--loading" aria-hidden="true" data-testid="todo-skeleton">
+      {[68, 45, 80, 55].map((width) => (
+        <li key={width} className="todo todo--skeleton">
+          <span className="skeleton skeleton--box" />
+          <span className="skeleton skeleton--line" style={{ width: `${width}%` }} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function TodoPanel({ todos, mode, onModeChange }: Props) {
+  const { state, view } = todos;
+  const done = view.rows.filter((r) => r.todo.completed && !r.ghost).length;
+  const total = view.rows.filter((r) => !r.ghost).length;
+  return (
+    <section className="panel panel--todos" aria-labelledby="todos-title">
+      <header className="panel__header">
+        <h2 id="todos-title" className="panel__title">
+          Shared todo list
+        </h2>
+        <span className="panel__aside">
+          {state.list === 'ready' ? `${done} of ${total} done` : ''}
+          {view.openCommands > 0 ? ` · ${view.openCommands} in flight` : ''}
+        </span>
+      </header>
+      <ModePicker mode={mode} onChange={onModeChange} />
+      <NewTodo onAdd={todos.add} />
+      <Outbox entries={view.outbox} />
+      {state.list === 'loading' && (
+        <>
+          <p className="visually-hidden" role="status">
+            Loading the todo list…
+          </p>
+          <SkeletonRows />
+        </>
+      )}
+      {state.list === 'error' && (
+        <div className="notice notice--error" role="alert">
+          <p>Could not load the list: {state.listError}</p>
+          <button type="button" className="button" onClick={todos.refresh}>
+            Try again
+          </button>
+        </div>
+      )}
+      {state.list === 'ready' && (
+        <>
+          {view.rows.length === 0 ? (
+            <p className="empty">
+              Nothing to do yet. Add the first todo above, and open a second window to watch it arrive there.
+            </p>
+          ) : (
+            <ul className="todos" aria-label="Todos">
+              {view.rows.map((row) => (
+                <TodoItem key={row.id} row={row} onToggle={todos.toggle} onRename={todos.rename} onDelete={todos.remove} />
+              ))}
+            </ul>
+          )}
+          {state.listError && (
+            <p className="hint hint--warn">
+              The last refresh failed ({state.listError}); showing what we had.{' '}
+              <button type="button" className="link-button" onClick={todos.refresh}>
+                Refresh
+              </button>
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
