@@ -40,8 +40,15 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   public sealed interface Command {}
 
   /** A new socket; `epoch` and `lastSeq` are what it saw before, both null on a fresh start. */
-  public record Register(String userId, ActorRef<SocketSession.Out> socket, String epoch, Long lastSeq)
+  public record Register(
+      String userId, String windowId, ActorRef<SocketSession.Out> socket, String epoch, Long lastSeq)
       implements Command {}
+
+  /** From {@link Presence}: a window appeared or moved. */
+  public record PresenceChanged(Presence.Window window) implements Command {}
+
+  /** From {@link Presence}: a window is gone. */
+  public record PresenceLeft(String windowId, String userId) implements Command {}
 
   /** Answered with `subscribed`, sent after the socket is added so nothing later is missed. */
   public record Subscribe(ActorRef<SocketSession.Out> socket, String topic) implements Command {}
@@ -80,13 +87,15 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   /** Per socket: its user and topics; `pending` holds personal messages until its position is known. */
   private static final class SocketInfo {
     final String userId;
+    final String windowId;
     final Set<String> topics = new HashSet<>();
     List<Delivery> pending = new ArrayList<>();
     String epoch;
     long lastSeq;
 
-    SocketInfo(String userId) {
+    SocketInfo(String userId, String windowId) {
       this.userId = userId;
+      this.windowId = windowId;
     }
 
     boolean live() {
@@ -103,6 +112,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private final Map<String, Set<ActorRef<SocketSession.Out>>> subscribers =
       Map.of(TODOS, new HashSet<>(), STATS, new HashSet<>());
   private final List<ActorRef<Connections>> waitingForEmpty = new ArrayList<>();
+  /** Every present window in the cluster, as {@link Presence} reports them: for snapshots. */
+  private final Map<String, Presence.Window> presence = new java.util.LinkedHashMap<>();
   /** Accepted commands whose outcome has not come by yet; what a shutdown waits for. */
   private final Set<String> outstanding = new HashSet<>();
   /** Outcomes that overtook their own `todo.pending` (two topics); bounded. */
@@ -169,13 +180,15 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
         .onMessage(ChaosChanged.class, this::onChaosChanged)
         .onMessage(GetConnections.class, this::onGetConnections)
         .onMessage(CloseAll.class, this::onCloseAll)
+        .onMessage(PresenceChanged.class, this::onPresenceChanged)
+        .onMessage(PresenceLeft.class, this::onPresenceLeft)
         .onMessageEquals(DrainOver.INSTANCE, this::closeAllNow)
         .build();
   }
 
   private Behavior<Command> onRegister(Register register) {
     ActorRef<SocketSession.Out> socket = register.socket();
-    if (sockets.putIfAbsent(socket, new SocketInfo(register.userId())) != null) return this;
+    if (sockets.putIfAbsent(socket, new SocketInfo(register.userId(), register.windowId())) != null) return this;
     byUser.computeIfAbsent(register.userId(), u -> new HashSet<>()).add(socket);
     getContext().watchWith(socket, new SocketTerminated(socket));
     getContext()
@@ -200,12 +213,12 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     info.epoch = result.epoch();
     info.lastSeq = result.seq();
     switch (result.mode()) {
-      case FRESH -> synced.socket().tell(new SocketSession.Push(wire.welcome(result.epoch(), result.seq())));
-      case RESYNC -> synced.socket().tell(new SocketSession.Push(wire.resync(result.epoch(), result.seq())));
+      case FRESH -> synced.socket().tell(new SocketSession.Push(wire.welcome(result.epoch(), result.seq(), info.windowId)));
+      case RESYNC -> synced.socket().tell(new SocketSession.Push(wire.resync(result.epoch(), result.seq(), info.windowId)));
       case RESUMED -> {
-        long from = result.replay().isEmpty() ? result.seq() : result.replay().get(0).seq();
+        long from = result.replay().isEmpty() ? result.seq() + 1 : result.replay().get(0).seq();
         for (Delivery missed : result.replay()) synced.socket().tell(new SocketSession.Push(missed.json()));
-        synced.socket().tell(new SocketSession.Push(wire.resumed(from, result.seq())));
+        synced.socket().tell(new SocketSession.Push(wire.resumed(from, result.seq(), info.windowId)));
       }
     }
     List<Delivery> waiting = info.pending;
@@ -220,6 +233,22 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       info.topics.add(subscribe.topic());
       subscribers.get(subscribe.topic()).add(subscribe.socket());
       subscribe.socket().tell(new SocketSession.Push(wire.topicReply("subscribed", subscribe.topic())));
+      if (TODOS.equals(subscribe.topic())) {
+        subscribe.socket().tell(new SocketSession.Push(wire.presenceSnapshot(List.copyOf(presence.values()))));
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPresenceChanged(PresenceChanged changed) {
+    presence.put(changed.window().windowId(), changed.window());
+    broadcast(TODOS, () -> wire.presenceChanged(changed.window()));
+    return this;
+  }
+
+  private Behavior<Command> onPresenceLeft(PresenceLeft left) {
+    if (presence.remove(left.windowId()) != null) {
+      broadcast(TODOS, () -> wire.presenceLeft(left.windowId(), left.userId()));
     }
     return this;
   }
@@ -273,7 +302,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private void push(ActorRef<SocketSession.Out> socket, SocketInfo info, Delivery delivery) {
     if (!delivery.epoch().equals(info.epoch)) {
       // the user's ledger restarted while this socket was open: its history is gone
-      socket.tell(new SocketSession.Push(wire.resync(delivery.epoch(), delivery.seq() - 1)));
+      socket.tell(new SocketSession.Push(wire.resync(delivery.epoch(), delivery.seq() - 1, info.windowId)));
       info.epoch = delivery.epoch();
       info.lastSeq = delivery.seq() - 1;
     }

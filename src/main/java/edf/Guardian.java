@@ -72,7 +72,11 @@ public final class Guardian {
               ctx.spawn(TicketRegistry.create(Clock.systemUTC()), "ticket-registry");
           CommandProcessor.init(system, events);
           UserLedger.init(system, settings, events, deliveries);
-          Routes routes = new Routes(system, settings, Auth.fromSettings(settings), chaos, readModel, tickets, registry);
+          ActorRef<Topic.Command<Presence.Event>> presenceTopic =
+              ctx.spawn(Topic.create(Presence.Event.class, Presence.TOPIC), "presence-topic");
+          ActorRef<Presence.Command> presence =
+              ctx.spawn(Presence.create(presenceTopic, registry, settings.presence(), Clock.systemUTC()), "presence");
+          Routes routes = new Routes(system, settings, Auth.fromSettings(settings), chaos, readModel, tickets, registry, presence);
           CoordinatedShutdown.get(system)
               .addTask(
                   CoordinatedShutdown.PhaseBeforeServiceUnbind(),

@@ -54,6 +54,7 @@ public final class Routes extends AllDirectives {
   private final ActorRef<TodoReadModel.Command> readModel;
   private final ActorRef<TicketRegistry.Command> tickets;
   private final ActorRef<ConnectionRegistry.Command> registry;
+  private final SocketSession.Services sessions;
   private final ClusterSharding sharding;
   private final ObjectMapper mapper;
   private final Problem problem;
@@ -69,7 +70,8 @@ public final class Routes extends AllDirectives {
       ActorRef<Chaos.Command> chaos,
       ActorRef<TodoReadModel.Command> readModel,
       ActorRef<TicketRegistry.Command> tickets,
-      ActorRef<ConnectionRegistry.Command> registry) {
+      ActorRef<ConnectionRegistry.Command> registry,
+      ActorRef<Presence.Command> presence) {
     this.system = system;
     this.settings = settings;
     this.auth = auth;
@@ -83,6 +85,7 @@ public final class Routes extends AllDirectives {
     this.requests = new Requests(mapper, settings.maxTextLength());
     this.wire = new Wire(mapper);
     this.timeout = settings.askTimeout();
+    this.sessions = new SocketSession.Services(registry, presence, readModel, wire, system);
   }
 
   /** From now on commands get 503 and /health reports the server as going away. */
@@ -424,7 +427,7 @@ public final class Routes extends AllDirectives {
         ask(tickets, (ActorRef<Boolean> r) -> new TicketRegistry.Redeem(c.nonce(), c.expiresAt(), r)),
         fresh ->
             fresh
-                ? complete(SocketSession.open(upgrade, c.userId(), resume.epoch(), resume.lastSeq(), settings, registry, wire, system))
+                ? complete(SocketSession.open(upgrade, c.userId(), resume.epoch(), resume.lastSeq(), settings, sessions))
                 : ticketRefused());
   }
 

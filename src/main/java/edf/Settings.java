@@ -28,7 +28,8 @@ public record Settings(
     Duration statsInterval,
     History history,
     Duration resumeTimeout,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    Presence.Timing presence) {
 
   /** How much of each user's personal messages is kept for resuming connections. */
   public record History(int size, Duration maxAge) {}
@@ -58,6 +59,7 @@ public record Settings(
         edf.getDuration("websocket.stats-interval"),
         new History(edf.getInt("delivery.history-size"), edf.getDuration("delivery.history-max-age")),
         edf.getDuration("delivery.resume-timeout"),
-        edf.getDuration("shutdown.drain-timeout"));
+        edf.getDuration("shutdown.drain-timeout"),
+        new Presence.Timing(edf.getDuration("presence.silence-timeout"), edf.getDuration("presence.refresh-interval")));
   }
 }

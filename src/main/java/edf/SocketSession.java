@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -48,10 +49,13 @@ public final class SocketSession {
   public record Close(int code, String reason) implements Out {}
 
   private final String userId;
+  private final String windowId = newWindowId();
   private final String epoch;
   private final Long lastSeq;
   private final Settings settings;
   private final ActorRef<ConnectionRegistry.Command> registry;
+  private final ActorRef<Presence.Command> presence;
+  private final ActorRef<TodoReadModel.Command> readModel;
   private final Wire wire;
   private final ObjectMapper mapper;
   private final ActorSystem<?> system;
@@ -63,17 +67,37 @@ public final class SocketSession {
       String epoch,
       Long lastSeq,
       Settings settings,
-      ActorRef<ConnectionRegistry.Command> registry,
-      Wire wire,
-      ActorSystem<?> system) {
+      Services services) {
     this.userId = userId;
     this.epoch = epoch;
     this.lastSeq = lastSeq;
     this.settings = settings;
-    this.registry = registry;
-    this.wire = wire;
+    this.registry = services.registry();
+    this.presence = services.presence();
+    this.readModel = services.readModel();
+    this.wire = services.wire();
+    this.system = services.system();
     this.mapper = Json.mapper(system);
-    this.system = system;
+  }
+
+  /** What every session talks to. */
+  public record Services(
+      ActorRef<ConnectionRegistry.Command> registry,
+      ActorRef<Presence.Command> presence,
+      ActorRef<TodoReadModel.Command> readModel,
+      Wire wire,
+      ActorSystem<?> system) {}
+
+  /** Presence updates allowed per second per socket (a token bucket); more get `rate-limited`. */
+  private static final int PRESENCE_PER_SECOND = 5;
+
+  private double presenceTokens = PRESENCE_PER_SECOND;
+  private long presenceRefilledAt = System.nanoTime();
+
+  private static String newWindowId() {
+    byte[] bytes = new byte[9];
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**
@@ -86,11 +110,9 @@ public final class SocketSession {
       String epoch,
       Long lastSeq,
       Settings settings,
-      ActorRef<ConnectionRegistry.Command> registry,
-      Wire wire,
-      ActorSystem<?> system) {
-    SocketSession session = new SocketSession(userId, epoch, lastSeq, settings, registry, wire, system);
-    return CloseCodes.handleMessages(upgrade, session.flow(), session.closing, system);
+      Services services) {
+    SocketSession session = new SocketSession(userId, epoch, lastSeq, settings, services);
+    return CloseCodes.handleMessages(upgrade, session.flow(), session.closing, services.system());
   }
 
   private Flow<Message, Message, NotUsed> flow() {
@@ -102,7 +124,7 @@ public final class SocketSession {
                 OverflowStrategy.fail())
             .preMaterialize(system);
     self = outgoing.first();
-    registry.tell(new ConnectionRegistry.Register(userId, self, epoch, lastSeq));
+    registry.tell(new ConnectionRegistry.Register(userId, windowId, self, epoch, lastSeq));
 
     Source<Message, NotUsed> toClient =
         outgoing
@@ -120,9 +142,14 @@ public final class SocketSession {
         Flow.<Message>create()
             .throttle(settings.maxIncomingPerSecond(), java.time.Duration.ofSeconds(1))
             .mapAsync(1, this::read)
-            .to(Sink.foreach(text -> text.ifPresent(this::handle)));
+            .mapAsync(1, text -> text.isPresent() ? handle(text.get()) : CompletableFuture.completedFuture(Done.getInstance()))
+            .to(Sink.ignore());
 
-    return Flow.fromSinkAndSourceCoupled(fromClient, toClient);
+    return Flow.fromSinkAndSourceCoupled(fromClient, toClient)
+        .watchTermination((mat, done) -> {
+          done.whenComplete((d, failure) -> presence.tell(new Presence.Gone(windowId)));
+          return mat;
+        });
   }
 
   private boolean isClose(Out out) {
@@ -169,19 +196,23 @@ public final class SocketSession {
     return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private void handle(String text) {
+  private static final CompletionStage<Done> DONE = CompletableFuture.completedFuture(Done.getInstance());
+
+  private CompletionStage<Done> handle(String text) {
+    presence.tell(new Presence.Seen(windowId));
     JsonNode json;
     try {
       json = mapper.readTree(text);
     } catch (Exception e) {
       self.tell(new Push(wire.error("bad-json", "The message is not valid JSON")));
-      return;
+      return DONE;
     }
     if (json == null || !json.isObject() || !json.path("type").isTextual()) {
       self.tell(new Push(wire.error("bad-message", "A message must be a JSON object with a string `type`")));
-      return;
+      return DONE;
     }
     String type = json.get("type").asText();
+    if (type.equals("presence")) return onPresence(json);
     switch (type) {
       case "ping" -> self.tell(new Push(wire.pong()));
       case "subscribe", "unsubscribe" -> {
@@ -196,6 +227,59 @@ public final class SocketSession {
       }
       default -> self.tell(new Push(wire.error("unknown-type", "Unknown message type `" + abbreviate(type) + "`")));
     }
+    return DONE;
+  }
+
+  /**
+   * `{"type":"presence","entityId":uuid|null,"field":"text"|"completed"|null}`: validated (shape,
+   * a todo that exists, at most {@link #PRESENCE_PER_SECOND} a second), then announced.
+   */
+  private CompletionStage<Done> onPresence(JsonNode json) {
+    if (!takePresenceToken()) {
+      self.tell(new Push(wire.error("rate-limited", "At most " + PRESENCE_PER_SECOND + " presence updates a second")));
+      return DONE;
+    }
+    JsonNode entity = json.path("entityId");
+    JsonNode field = json.path("field");
+    boolean entityOk = entity.isNull() || entity.isMissingNode() || entity.isTextual();
+    boolean fieldOk = field.isNull() || field.isMissingNode() || (field.isTextual() && (field.asText().equals("text") || field.asText().equals("completed")));
+    String entityId;
+    try {
+      entityId = entity.isTextual() ? Requests.uuid("entityId", entity.asText()) : null;
+    } catch (Problem.InvalidRequest e) {
+      entityOk = false;
+      entityId = null;
+    }
+    String fieldName = field.isTextual() ? field.asText() : null;
+    if (!entityOk || !fieldOk || (fieldName != null && entityId == null) || json.size() > 3) {
+      self.tell(new Push(wire.error("bad-presence",
+          "presence is {\"type\":\"presence\",\"entityId\": a todo id or null, \"field\": \"text\", \"completed\" or null}")));
+      return DONE;
+    }
+    if (entityId == null) {
+      presence.tell(new Presence.Announce(new Presence.Window(windowId, userId, null, null)));
+      return DONE;
+    }
+    String id = entityId;
+    return org.apache.pekko.actor.typed.javadsl.AskPattern.<TodoReadModel.Command, Optional<Todo>>ask(
+            readModel, r -> new TodoReadModel.Get(id, r), settings.askTimeout(), system.scheduler())
+        .handle((todo, failure) -> {
+          if (todo != null && todo.isPresent()) {
+            presence.tell(new Presence.Announce(new Presence.Window(windowId, userId, id, fieldName)));
+          } else {
+            self.tell(new Push(wire.error("unknown-todo", "No todo " + id)));
+          }
+          return Done.getInstance();
+        });
+  }
+
+  private boolean takePresenceToken() {
+    long now = System.nanoTime();
+    presenceTokens = Math.min(PRESENCE_PER_SECOND, presenceTokens + (now - presenceRefilledAt) / 1e9 * PRESENCE_PER_SECOND);
+    presenceRefilledAt = now;
+    if (presenceTokens < 1) return false;
+    presenceTokens -= 1;
+    return true;
   }
 
   private static String abbreviate(String s) {

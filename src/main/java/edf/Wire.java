@@ -101,26 +101,50 @@ public final class Wire {
   }
 
   /** The first message of a fresh connection: where this user's numbering stands. */
-  public String welcome(String epoch, long seq) {
-    return position("welcome", epoch, seq);
+  public String welcome(String epoch, long seq, String windowId) {
+    return position("welcome", epoch, seq, windowId);
   }
 
   /** The connection cannot resume: refetch, then continue from here. */
-  public String resync(String epoch, long seq) {
-    return position("resync", epoch, seq);
+  public String resync(String epoch, long seq, String windowId) {
+    return position("resync", epoch, seq, windowId);
   }
 
-  public String resumed(long from, long to) {
+  public String resumed(long from, long to, String windowId) {
     ObjectNode node = message("resumed");
     node.put("from", from);
     node.put("to", to);
+    node.put("windowId", windowId);
     return render(node, Instant.now());
   }
 
-  private String position(String type, String epoch, long seq) {
+  private String position(String type, String epoch, long seq, String windowId) {
     ObjectNode node = message(type);
     node.put("epoch", epoch);
     node.put("seq", seq);
+    node.put("windowId", windowId);
+    return render(node, Instant.now());
+  }
+
+  public String presenceSnapshot(java.util.List<Presence.Window> windows) {
+    ObjectNode node = message("presence.snapshot");
+    node.set("windows", mapper.valueToTree(windows));
+    return render(node, Instant.now());
+  }
+
+  public String presenceChanged(Presence.Window window) {
+    ObjectNode node = message("presence.changed");
+    node.put("windowId", window.windowId());
+    node.put("userId", window.userId());
+    node.put("entityId", window.entityId());
+    node.put("field", window.field());
+    return render(node, Instant.now());
+  }
+
+  public String presenceLeft(String windowId, String userId) {
+    ObjectNode node = message("presence.left");
+    node.put("windowId", windowId);
+    node.put("userId", userId);
     return render(node, Instant.now());
   }
 

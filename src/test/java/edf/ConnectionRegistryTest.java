@@ -66,7 +66,7 @@ class ConnectionRegistryTest {
           probe.ref().tell(m);
           return Behaviors.same();
         }));
-    registry.tell(new ConnectionRegistry.Register(userId, ref, epoch, lastSeq));
+    registry.tell(new ConnectionRegistry.Register(userId, "w-" + userId, ref, epoch, lastSeq));
     return new Socket(ref, probe);
   }
 
@@ -232,6 +232,7 @@ class ConnectionRegistryTest {
     registry.tell(new ConnectionRegistry.Subscribe(watcher.ref(), ConnectionRegistry.TODOS));
     SocketSession.Push subscribed = (SocketSession.Push) watcher.probe().receiveMessage();
     assertTrue(subscribed.json().contains("\"subscribed\"") && subscribed.json().contains("\"todos\""));
+    assertTrue(json(watcher.probe().receiveMessage()).contains("\"presence.snapshot\""), "who is here comes right after");
 
     Todo todo = new Todo("t1", "Buy milk", true, 2, "dave", Instant.now());
     events.tell(Topic.publish(new TodoEvent.Changed("t1", "c1", "dave", TodoCommand.Type.UPDATE, todo, Instant.now())));
@@ -246,5 +247,27 @@ class ConnectionRegistryTest {
     // the next thing the watcher gets is its `subscribed` to stats: the pending event was not sent
     assertTrue(((SocketSession.Push) watcher.probe().receiveMessage()).json().contains("\"stats\""));
     other.probe().expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void presenceChangesGoToTodosSubscribersAndNewSubscribersGetASnapshot() {
+    Socket early = socket("lena");
+    registry.tell(new ConnectionRegistry.Subscribe(early.ref(), ConnectionRegistry.TODOS));
+    early.probe().receiveMessage();
+    assertTrue(json(early.probe().receiveMessage()).contains("\"windows\":[]"));
+    Presence.Window editing = new Presence.Window("w9", "mia", "t1", "text");
+    registry.tell(new ConnectionRegistry.PresenceChanged(editing));
+    String changed = json(early.probe().receiveMessage());
+    assertTrue(changed.contains("\"presence.changed\"") && changed.contains("\"field\":\"text\"") && changed.contains("\"userId\":\"mia\""), changed);
+
+    Socket late = socket("nina");
+    registry.tell(new ConnectionRegistry.Subscribe(late.ref(), ConnectionRegistry.TODOS));
+    late.probe().receiveMessage();
+    String snapshot = json(late.probe().receiveMessage());
+    assertTrue(snapshot.contains("\"windowId\":\"w9\"") && snapshot.contains("\"entityId\":\"t1\""), snapshot);
+
+    registry.tell(new ConnectionRegistry.PresenceLeft("w9", "mia"));
+    assertTrue(json(early.probe().receiveMessage()).contains("\"presence.left\""));
+    assertTrue(json(late.probe().receiveMessage()).contains("\"presence.left\""));
   }
 }
