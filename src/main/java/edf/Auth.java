@@ -100,12 +100,20 @@ public final class Auth {
   }
 
   private byte[] mac(String purpose, String encodedPayload) {
+    Mac mac = macs.get();
+    mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) ':');
+    return mac.doFinal(encodedPayload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** One keyed Mac per thread: getInstance and init are costly, doFinal resets it for reuse. */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      mac.update(purpose.getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) ':');
-      return mac.doFinal(encodedPayload.getBytes(StandardCharsets.UTF_8));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }

@@ -19,7 +19,7 @@ class LoadSimulationTest {
   @Test
   void aShortSimulationWithChaosLosesDuplicatesAndMisroutesNothing() throws Exception {
     LoadSettings settings = new LoadSettings(
-        "", "users", 30, 2, Duration.ofSeconds(6), 100, 1.0, 0, "default",
+        "", "users", 30, 2, Duration.ofSeconds(6), Duration.ZERO, 100, 1.0, 0, "default",
         8, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10), List.of("todos"),
         0, 1, 0, Duration.ZERO, Duration.ofSeconds(60), 200, 7, "target/load-report-test");
     Verifier.Result result = LoadSimulator.run(settings);

@@ -62,11 +62,10 @@ final class CapacityRun {
               Path.of(System.getProperty("java.home"), "bin", "java").toString(),
               "-Xms512m", "-Xmx" + System.getProperty("serverHeap", "2g"),
               "-cp", projectClasspath(),
-              "-Dedf.http.port=" + port, "-Dpekko.loglevel=WARNING", "edf.Main"))
+              "-Dedf.http.port=" + port, "-Dedf.auth.ingest-key=" + key, "-Dpekko.loglevel=WARNING", "edf.Main"))
           .redirectErrorStream(true)
           .redirectOutput(Path.of(s.reportDir(), "capacity-server.log").toFile())
           .start();
-      child.toHandle().onExit(); // keep a handle; killed at the end
       final Process server = child;
       Runtime.getRuntime().addShutdownHook(new Thread(server::destroyForcibly));
       target = "http://127.0.0.1:" + port;
@@ -77,8 +76,7 @@ final class CapacityRun {
     Http http = new Http(client, target, Duration.ofSeconds(10));
     try {
       awaitHealth(http);
-      String ingestKey = child != null ? key : key;
-      Map<String, Object> report = measure(s, client, http, target, ingestKey, child);
+      Map<String, Object> report = measure(s, client, http, target, key, child);
       ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       Files.createDirectories(Path.of(s.reportDir()));
       Files.writeString(Path.of(s.reportDir(), "capacity.json"), mapper.writeValueAsString(report));

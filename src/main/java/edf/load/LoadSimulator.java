@@ -77,9 +77,17 @@ public final class LoadSimulator {
     setChaos(settings, client, target);
     UserRun run = new UserRun(settings, client, target, metrics, verifier);
     long start = System.nanoTime();
+    if (!settings.warmup().isZero()) {
+      metrics.recording = false;
+      client.scheduler().scheduleOnce(settings.warmup(), () -> {
+        metrics.steadyStartNanos = System.nanoTime();
+        metrics.recording = true;
+      }, client.executionContext());
+    }
     var progress = client.scheduler().scheduleAtFixedRate(Duration.ofSeconds(5), Duration.ofSeconds(5),
         () -> print(metrics.sample(5), metrics), client.executionContext());
     run.run().toCompletableFuture().get(settings.duration().toSeconds() + 600, TimeUnit.SECONDS);
+    metrics.steadyEndNanos = System.nanoTime();
     long drainUntil = System.nanoTime() + settings.drainTimeout().toNanos();
     while (verifier.outstanding() > 0 && System.nanoTime() < drainUntil) Thread.sleep(200);
     double seconds = (System.nanoTime() - start) / 1e9;

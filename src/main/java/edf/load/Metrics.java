@@ -22,6 +22,13 @@ public final class Metrics {
   public final LongAdder rejected4xx = new LongAdder();
   public final LongAdder outcomes = new LongAdder();
 
+  /** Off during the warm-up: latencies are not recorded and steady throughput is not counted. */
+  public volatile boolean recording = true;
+  public final LongAdder steadyAccepted = new LongAdder();
+  public final LongAdder steadyOutcomes = new LongAdder();
+  public volatile long steadyStartNanos = System.nanoTime();
+  public volatile long steadyEndNanos;
+
   public final Latency accept = new Latency();
   public final Latency outcome = new Latency();
   public final Latency delivery = new Latency();
@@ -32,13 +39,13 @@ public final class Metrics {
   private long lastOutcomes;
 
   /** One latency: everything since the start, and what came since the last interval. */
-  public static final class Latency {
+  public final class Latency {
     private final Recorder recorder = new Recorder(3_600_000_000L, 3);
     private final Histogram total = new Histogram(3_600_000_000L, 3);
     private Histogram interval;
 
     public void recordMicros(long micros) {
-      recorder.recordValue(Math.max(0, Math.min(micros, 3_600_000_000L)));
+      if (recording) recorder.recordValue(Math.max(0, Math.min(micros, 3_600_000_000L)));
     }
 
     synchronized Histogram roll() {

@@ -42,6 +42,10 @@ final class Report {
     r.put("outcomesReceived", m.outcomes.sum());
     r.put("acceptedPerSecond", m.accepted.sum() / seconds);
     r.put("outcomesPerSecond", m.outcomes.sum() / seconds);
+    double steady = Math.max(0.001, (m.steadyEndNanos - m.steadyStartNanos) / 1e9);
+    r.put("steadySeconds", steady);
+    r.put("steadyAcceptedPerSecond", m.steadyAccepted.sum() / steady);
+    r.put("steadyOutcomesPerSecond", m.steadyOutcomes.sum() / steady);
     r.put("latency", Map.of(
         "accept", latency(m.accept.total()),
         "outcome", latency(m.outcome.total()),

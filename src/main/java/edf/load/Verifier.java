@@ -54,6 +54,7 @@ public final class Verifier {
 
   public void accepted(String commandId, int user, long sentNanos, long acceptedNanos) {
     metrics.accepted.increment();
+    if (metrics.recording) metrics.steadyAccepted.increment();
     metrics.accept.recordMicros((acceptedNanos - sentNanos) / 1000);
     Command c = commands.computeIfAbsent(commandId, id -> new Command(windows));
     synchronized (c) {
@@ -68,6 +69,7 @@ public final class Verifier {
   public void outcome(int user, int window, String commandId, String entityId, String type,
       long seq, long previousSeq, long serverMillis, long arrivalNanos) {
     metrics.outcomes.increment();
+    if (metrics.recording) metrics.steadyOutcomes.increment();
     metrics.delivery.recordMicros((System.currentTimeMillis() - serverMillis) * 1000);
     if (seq != previousSeq + 1) outOfOrder.increment();
     Integer owner = entityOwner.get(entityId);
