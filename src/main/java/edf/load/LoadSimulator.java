@@ -61,11 +61,11 @@ public final class LoadSimulator {
             """
             pekko.actor.provider = local
             pekko.loglevel = WARNING
-            pekko.http.host-connection-pool.max-connections = 64
+            pekko.http.host-connection-pool.max-connections = %d
             pekko.http.host-connection-pool.max-open-requests = 16384
             pekko.http.client.idle-timeout = 10m
             pekko.http.client.websocket.periodic-keep-alive-max-idle = infinite
-            """)
+            """.formatted(Integer.getInteger("httpConnections", 64)))
         .withFallback(ConfigFactory.defaultReference());
   }
 
