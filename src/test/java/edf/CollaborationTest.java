@@ -7,26 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.UUID;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Presence and conflicts over real sockets against the real server. */
-class CollaborationTest {
-  static TestServer server;
-  static String alice;
-  static String bob;
-
+class CollaborationTest extends ServerTest {
   @BeforeAll
   static void start() {
-    server = TestServer.start("edf.presence.silence-timeout = 1s\nedf.presence.refresh-interval = 200ms");
-    alice = server.signIn("alice");
-    bob = server.signIn("bob");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    startServer("edf.presence.silence-timeout = 1s\nedf.presence.refresh-interval = 200ms");
   }
 
   String createTodo(String text) {

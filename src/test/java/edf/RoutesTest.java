@@ -11,27 +11,15 @@ import java.time.Duration;
 import java.util.UUID;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every endpoint of the HTTP contract and every bad input, against the real server on a free port. */
-class RoutesTest {
-  static TestServer server;
-  static String alice;
-  static String bob;
-
+class RoutesTest extends ServerTest {
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    alice = server.signIn("alice");
-    bob = server.signIn("bob");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    startServer("");
   }
 
   @AfterEach

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,21 +17,10 @@ import org.junit.jupiter.api.Test;
  * The whole path end to end: the real server on a free port, real WebSocket clients, commands over
  * HTTP, outcomes pushed to the right sockets.
  */
-class WebSocketIntegrationTest {
-  static TestServer server;
-  static String alice;
-  static String bob;
-
+class WebSocketIntegrationTest extends ServerTest {
   @BeforeAll
   static void start() {
-    server = TestServer.start("edf.auth.ingest-key = \"test-ingest-key\"");
-    alice = server.signIn("alice");
-    bob = server.signIn("bob");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+    startServer("edf.auth.ingest-key = \"test-ingest-key\"");
   }
 
   @AfterEach
