@@ -129,4 +129,41 @@ describe('api client', () => {
     await api.deleteTodo('e', { idempotencyKey: 'k' }, 3);
     expect(calls[0]).toMatchObject({ method: 'DELETE', url: '/api/todos/e?expectedVersion=3', body: null });
   });
+
+  it('reads the userSeq of a 202', async () => {
+    const { impl } = fakeFetch([() => json(202, { commandId: 'c', entityId: 'e', status: 'accepted', userSeq: 12 })]);
+    const api = createApi(createApiClient({ getPolicy: () => policy, fetch: impl }));
+    await expect(api.updateTodo('e', { completed: true, expectedVersion: 2 }, { idempotencyKey: 'k' })).resolves.toEqual({
+      commandId: 'c',
+      entityId: 'e',
+      status: 'accepted',
+      userSeq: 12,
+    });
+  });
+
+  it('reads a command status, and tells a 404 apart', async () => {
+    const { impl, calls } = fakeFetch([
+      () => json(200, { commandId: 'c', entityId: 'e', type: 'update', status: 'failed', error: { code: 'conflict', message: 'm' }, acceptedAt: 'a' }),
+      () => json(404, { title: 'Not Found', status: 404 }),
+    ]);
+    const api = createApi(createApiClient({ getPolicy: () => policy, fetch: impl }));
+    await expect(api.commandStatus('c')).resolves.toEqual({
+      commandId: 'c',
+      entityId: 'e',
+      type: 'update',
+      status: 'failed',
+      error: { code: 'conflict', message: 'm' },
+      acceptedAt: 'a',
+    });
+    expect(calls[0]).toMatchObject({ method: 'GET', url: '/api/commands/c' });
+    await expect(api.commandStatus('gone')).rejects.toMatchObject({ kind: 'http', status: 404 });
+  });
+
+  it('reads one todo, null when the server does not have it', async () => {
+    const good = { id: 'a', text: 'A', completed: true, version: 3, updatedBy: 'x', updatedAt: 'y' };
+    const { impl } = fakeFetch([() => json(200, good), () => json(404, { title: 'Not Found', status: 404 })]);
+    const api = createApi(createApiClient({ getPolicy: () => policy, fetch: impl }));
+    await expect(api.getTodo('a')).resolves.toEqual(good);
+    await expect(api.getTodo('b')).resolves.toBeNull();
+  });
 });

@@ -1,5 +1,5 @@
 /** The server's HTTP API, one function per endpoint, all through the shared client. */
-import { isObject, isString, readChaosSettings, readTodo } from '../shared/validate';
+import { isFiniteNumber, isObject, isString, readChaosSettings, readCommandError, readTodo } from '../shared/validate';
 import type { ApiClient } from './client';
 import type { RetryHooks } from './retryPolicy';
 import { RequestError } from './retryPolicy';
@@ -26,17 +26,43 @@ function protocolError(what: string): RequestError {
 
 function readAccepted(data: unknown, what: string): CommandAccepted {
   if (!isObject(data) || !isString(data.commandId) || !isString(data.entityId)) throw protocolError(what);
-  return { commandId: data.commandId, entityId: data.entityId, status: 'accepted' };
+  return {
+    commandId: data.commandId,
+    entityId: data.entityId,
+    status: 'accepted',
+    ...(isFiniteNumber(data.userSeq) ? { userSeq: data.userSeq } : {}),
+  };
+}
+
+const COMMAND_TYPES = ['create', 'update', 'delete'] as const;
+const COMMAND_STATES = ['accepted', 'succeeded', 'failed'] as const;
+
+function readCommandStatus(data: unknown): CommandStatus {
+  if (!isObject(data) || !isString(data.commandId) || !isString(data.entityId)) throw protocolError('the command status');
+  const status = COMMAND_STATES.find((s) => s === data.status);
+  if (!status) throw protocolError('the command status');
+  const error = readCommandError(data.error);
+  return {
+    commandId: data.commandId,
+    entityId: data.entityId,
+    type: COMMAND_TYPES.find((t) => t === data.type) ?? 'update',
+    status,
+    ...(error ? { error } : {}),
+    acceptedAt: isString(data.acceptedAt) ? data.acceptedAt : '',
+    ...(isString(data.completedAt) ? { completedAt: data.completedAt } : {}),
+  };
 }
 
 export interface Api {
   createSession(userId: string, signal?: AbortSignal): Promise<Session>;
   wsTicket(): Promise<WsTicket>;
   listTodos(signal?: AbortSignal): Promise<Todo[]>;
+  /** One todo, or null when the server does not have it (404). */
+  getTodo(id: string, signal?: AbortSignal): Promise<Todo | null>;
   createTodo(todo: { id: string; text: string }, call: CommandCall): Promise<CommandAccepted>;
   updateTodo(id: string, patch: TodoPatch & { expectedVersion?: number }, call: CommandCall): Promise<CommandAccepted>;
   deleteTodo(id: string, call: CommandCall, expectedVersion?: number): Promise<CommandAccepted>;
-  commandStatus(commandId: string): Promise<CommandStatus>;
+  commandStatus(commandId: string, signal?: AbortSignal): Promise<CommandStatus>;
   getChaos(): Promise<ChaosSettings>;
   putChaos(settings: ChaosSettings): Promise<ChaosSettings>;
 }
@@ -84,6 +110,22 @@ export function createApi(client: ApiClient): Api {
       return data.map(readTodo).filter((t): t is Todo => t !== null);
     },
 
+    async getTodo(id, signal) {
+      try {
+        const { data } = await client.request({
+          method: 'GET',
+          path: `/api/todos/${encodeURIComponent(id)}`,
+          ...(signal ? { signal } : {}),
+        });
+        const todo = readTodo(data);
+        if (!todo) throw protocolError(`GET /api/todos/${id}`);
+        return todo;
+      } catch (error) {
+        if (error instanceof RequestError && error.status === 404) return null;
+        throw error;
+      }
+    },
+
     createTodo(todo, call) {
       return command('POST', '/api/todos', { id: todo.id, text: todo.text }, call);
     },
@@ -97,10 +139,13 @@ export function createApi(client: ApiClient): Api {
       return command('DELETE', `/api/todos/${encodeURIComponent(id)}${query}`, undefined, call);
     },
 
-    async commandStatus(commandId) {
-      const { data } = await client.request({ method: 'GET', path: `/api/commands/${encodeURIComponent(commandId)}` });
-      if (!isObject(data) || !isString(data.commandId) || !isString(data.status)) throw protocolError('the command status');
-      return data as unknown as CommandStatus;
+    async commandStatus(commandId, signal) {
+      const { data } = await client.request({
+        method: 'GET',
+        path: `/api/commands/${encodeURIComponent(commandId)}`,
+        ...(signal ? { signal } : {}),
+      });
+      return readCommandStatus(data);
     },
 
     async getChaos() {

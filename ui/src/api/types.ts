@@ -25,6 +25,8 @@ export interface CommandAccepted {
   commandId: string;
   entityId: string;
   status: 'accepted';
+  /** The user's last issued `seq` at acceptance: the outcome will come with a larger one. */
+  userSeq?: number;
 }
 
 export type CommandType = 'create' | 'update' | 'delete';

@@ -2,8 +2,9 @@
  * The whole app wired together, against a fake server (fetch) and a fake socket: sign-in, the
  * subscriptions, a command from click to confirmation, the toast, and a reconnect.
  */
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSocket, fakeServer } from '../test/fakes';
 import { App } from './App';
 
 vi.mock('uplot', () => ({
@@ -13,73 +14,6 @@ vi.mock('uplot', () => ({
     destroy() {}
   },
 }));
-
-class FakeSocket {
-  static OPEN = 1;
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: unknown[] = [];
-  onopen: ((e: Event) => void) | null = null;
-  onclose: ((e: CloseEvent) => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
-  onerror: ((e: Event) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(text: string) {
-    this.sent.push(JSON.parse(text));
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    act(() => {
-      this.readyState = 1;
-      this.onopen?.(new Event('open'));
-    });
-  }
-  push(message: object) {
-    act(() => {
-      this.onmessage?.(new MessageEvent('message', { data: JSON.stringify({ timestamp: '2026-11-26T14:00:00.000Z', ...message }) }));
-    });
-  }
-  drop() {
-    act(() => {
-      this.readyState = 3;
-      this.onclose?.(new CloseEvent('close', { code: 1006 }));
-    });
-  }
-}
-
-interface Call {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-const chaos = { httpFailureRate: 0, lostResponseRate: 0, processingFailureRate: 0, minHttpDelayMs: 0, maxHttpDelayMs: 0, minDelayMs: 0, maxDelayMs: 0 };
-
-function fakeServer() {
-  const calls: Call[] = [];
-  let todos: object[] = [];
-  let tickets = 0;
-  const reply = (status: number, body: unknown) =>
-    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const path = String(input);
-    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
-    calls.push({ method: init?.method ?? 'GET', path, headers: { ...(init?.headers as Record<string, string>) }, body });
-    const route = `${init?.method ?? 'GET'} ${path}`;
-    if (route === 'POST /api/session') return reply(200, { userId: body.userId, token: `token-${body.userId}`, expiresAt: '2999-01-01T00:00:00.000Z' });
-    if (route === 'POST /api/ws-ticket') return reply(200, { ticket: `ticket-${++tickets}`, expiresAt: '2999-01-01T00:00:00.000Z' });
-    if (route === 'GET /api/todos') return reply(200, todos);
-    if (route === 'GET /api/chaos') return reply(200, chaos);
-    if (route === 'POST /api/todos') return reply(202, { commandId: 'cmd-1', entityId: body.id, status: 'accepted' });
-    return reply(404, { title: 'Not Found', status: 404 });
-  });
-  return { calls, fetchMock, setTodos: (next: object[]) => (todos = next) };
-}
 
 describe('App', () => {
   beforeEach(() => {
@@ -115,6 +49,8 @@ describe('App', () => {
     expect(socket.sent).toEqual([
       { type: 'subscribe', topic: 'todos' },
       { type: 'subscribe', topic: 'stats' },
+      // Where this window is (nowhere yet), after every (re)connect.
+      { type: 'presence', entityId: null, field: null },
     ]);
     expect(screen.getByTestId('connection-badge').dataset.state).toBe('connected');
 
@@ -179,6 +115,7 @@ describe('App', () => {
     expect(FakeSocket.all[1]!.sent).toEqual([
       { type: 'subscribe', topic: 'todos' },
       { type: 'subscribe', topic: 'stats' },
+      { type: 'presence', entityId: null, field: null },
     ]);
   });
 });

@@ -1,34 +1,41 @@
 /**
  * The long-lived, non-React parts of the app, made once per window: log, client retry policy,
- * HTTP client and API, and the session. Components reach them through {@link ServicesContext}.
+ * pending-check delay, HTTP client and API, and the session. Components reach them through
+ * {@link ServicesContext}.
  */
 import { createContext, useContext } from 'react';
 import { createApiClient } from '../api/client';
 import { createApi, type Api } from '../api/endpoints';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../api/retryPolicy';
+import { DEFAULT_PENDING_CHECK_MS } from '../commands/pendingWatchdog';
 import { createLogStore, type LogStore } from '../log/logStore';
 import { createSessionStore, type SessionStore } from '../session/sessionStore';
 
-export interface PolicyStore {
-  get(): RetryPolicy;
-  set(policy: RetryPolicy): void;
+/** One setting of this window that several parts read (retry policy, pending-check delay). */
+export interface ValueStore<T> {
+  get(): T;
+  set(value: T): void;
   subscribe(listener: () => void): () => void;
 }
+
+export type PolicyStore = ValueStore<RetryPolicy>;
 
 export interface Services {
   log: LogStore;
   policy: PolicyStore;
+  /** How long an accepted command may go without outcome before its status is checked (ms). */
+  pendingCheck: ValueStore<number>;
   api: Api;
   session: SessionStore;
 }
 
-function createPolicyStore(initial: RetryPolicy): PolicyStore {
-  let policy = initial;
+export function createValueStore<T>(initial: T): ValueStore<T> {
+  let value = initial;
   const listeners = new Set<() => void>();
   return {
-    get: () => policy,
+    get: () => value,
     set(next) {
-      policy = next;
+      value = next;
       for (const listener of [...listeners]) listener();
     },
     subscribe(listener) {
@@ -48,7 +55,8 @@ function sessionStorageOrNothing(): Storage | undefined {
 
 export function createServices(): Services {
   const log = createLogStore();
-  const policy = createPolicyStore(DEFAULT_RETRY_POLICY);
+  const policy = createValueStore(DEFAULT_RETRY_POLICY);
+  const pendingCheck = createValueStore(DEFAULT_PENDING_CHECK_MS);
   let session: SessionStore | null = null;
   const client = createApiClient({
     getPolicy: policy.get,
@@ -58,7 +66,7 @@ export function createServices(): Services {
   });
   const api = createApi(client);
   session = createSessionStore((userId) => api.createSession(userId), sessionStorageOrNothing());
-  return { log, policy, api, session };
+  return { log, policy, pendingCheck, api, session };
 }
 
 export const ServicesContext = createContext<Services | null>(null);

@@ -1,6 +1,6 @@
 /** Change the simulated trouble live (PUT /api/chaos), and this window's own retry policy. */
 import { useEffect, useId, useState, useSyncExternalStore, type FormEvent } from 'react';
-import type { PolicyStore } from '../app/services';
+import type { PolicyStore, ValueStore } from '../app/services';
 import type { Api } from '../api/endpoints';
 import { RequestError, describeFailure, toRequestError } from '../api/retryPolicy';
 import { CHAOS_FIELDS, type ChaosField, type ChaosSettings } from '../api/types';
@@ -11,6 +11,8 @@ interface Props {
   /** The latest settings pushed by the server (`chaos` on the stats topic). */
   pushed: ChaosSettings | null;
   policy: PolicyStore;
+  /** Milliseconds an accepted command may go without outcome before its status is checked. */
+  pendingCheck?: ValueStore<number>;
 }
 
 type Status =
@@ -21,7 +23,7 @@ type Status =
   | { kind: 'forbidden' }
   | { kind: 'error'; message: string };
 
-export function ChaosPanel({ api, pushed, policy }: Props) {
+export function ChaosPanel({ api, pushed, policy, pendingCheck }: Props) {
   const [server, setServer] = useState<ChaosSettings | null>(null);
   const [form, setForm] = useState<ChaosForm | null>(null);
   const [dirty, setDirty] = useState(false);
@@ -180,7 +182,7 @@ export function ChaosPanel({ api, pushed, policy }: Props) {
       ) : (
         <p className="hint">Loading the settings…</p>
       )}
-      <RetrySettings policy={policy} />
+      <RetrySettings policy={policy} pendingCheck={pendingCheck} />
     </section>
   );
 }
@@ -228,8 +230,11 @@ function ChaosInput({
   );
 }
 
-/** This window's client-side retry policy: how many attempts, and how long each may take. */
-function RetrySettings({ policy }: { policy: PolicyStore }) {
+/**
+ * This window's client-side retry policy: how many attempts, and how long each may take; and how
+ * long an accepted command may wait for its outcome before the window asks for its status.
+ */
+function RetrySettings({ policy, pendingCheck }: { policy: PolicyStore; pendingCheck: ValueStore<number> | undefined }) {
   const current = useSyncExternalStore(policy.subscribe, policy.get);
   const attemptsId = useId();
   const timeoutId = useId();
@@ -273,11 +278,51 @@ function RetrySettings({ policy }: { policy: PolicyStore }) {
             }}
           />
         </div>
+        {pendingCheck && <PendingCheckInput store={pendingCheck} />}
       </div>
       <p className="hint">
         Backoff: random wait up to {current.baseDelayMs / 1000} s, doubling per retry, capped at {current.maxDelayMs / 1000} s.
         Only network errors, timeouts and 5xx are retried.
       </p>
     </fieldset>
+  );
+}
+
+/** Whole or fractional seconds in [1, 600], or null. */
+function parseCheckSeconds(text: string): number | null {
+  const s = Number(text);
+  return text.trim() !== '' && Number.isFinite(s) && s >= 1 && s <= 600 ? s : null;
+}
+
+/**
+ * Seconds without outcome after which an accepted command is looked up at its status URL. The
+ * field is uncontrolled, so a re-render never undoes what is being typed into it.
+ */
+function PendingCheckInput({ store }: { store: ValueStore<number> }) {
+  const [initial] = useState(() => String(store.get() / 1000));
+  const [valid, setValid] = useState(true);
+  const id = useId();
+  return (
+    <div className={`field ${valid ? '' : 'field--invalid'}`}>
+      <label htmlFor={id} className="field__label">
+        Check pending after (s)
+      </label>
+      <input
+        id={id}
+        className="field__input"
+        data-testid="pending-check-seconds"
+        type="number"
+        min={1}
+        max={600}
+        defaultValue={initial}
+        aria-invalid={!valid}
+        title="An accepted command with no outcome after this long is looked up at GET /api/commands/{id}"
+        onChange={(e) => {
+          const s = parseCheckSeconds(e.target.value);
+          setValid(s !== null);
+          if (s !== null) store.set(Math.round(s * 1000));
+        }}
+      />
+    </div>
   );
 }

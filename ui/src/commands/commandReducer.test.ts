@@ -359,3 +359,156 @@ describe('outcomes and pushes', () => {
     expect(row(state, 'a')).toMatchObject({ status: 'confirmed', todo: { version: 601 } });
   });
 });
+
+describe("others' pending changes", () => {
+  const pending = (commandId: string, entityId: string, by: string): TodosAction =>
+    msg({ type: 'todo.pending', commandId, entityId, by });
+  const othersOn = (state: TodosState, id: string) => row(state, id)?.othersPending.map((p) => `${p.by}:${p.commandId}`);
+
+  it('shows another user’s accepted change on the row until it is applied', () => {
+    let state = run(loaded('safe', [todo('a', 'A'), todo('b', 'B')]), pending('c1', 'a', 'bob'), pending('c2', 'a', 'carol'));
+    expect(othersOn(state, 'a')).toEqual(['bob:c1', 'carol:c2']);
+    expect(othersOn(state, 'b')).toEqual([]);
+    state = run(state, changed('c1', 'a', 'bob', todo('a', 'A!', false, 2, 'bob'), 'update'));
+    expect(othersOn(state, 'a')).toEqual(['carol:c2']);
+    expect(row(state, 'a')?.todo.text).toBe('A!');
+  });
+
+  it('clears the mark when that command fails, matched by commandId', () => {
+    let state = run(loaded('safe', [todo('a', 'A')]), pending('c1', 'a', 'bob'));
+    state = run(state, msg({ type: 'todo.failed', commandId: 'other', entityId: 'a', by: 'bob', code: 'x' }));
+    expect(othersOn(state, 'a')).toEqual(['bob:c1']);
+    state = run(state, msg({ type: 'todo.failed', commandId: 'c1', entityId: 'a', by: 'bob', code: 'processing-failed' }));
+    expect(othersOn(state, 'a')).toEqual([]);
+  });
+
+  it('never marks this user’s own commands, from any window', () => {
+    const state = run(loaded('safe', [todo('a', 'A')]), pending('c1', 'a', ME));
+    expect(othersOn(state, 'a')).toEqual([]);
+  });
+
+  it('forgets every mark on (re)subscribing: what happened meanwhile is in the refetched list', () => {
+    const state = run(loaded('safe', [todo('a', 'A')]), pending('c1', 'a', 'bob'), { type: 'others/reset' });
+    expect(othersOn(state, 'a')).toEqual([]);
+  });
+});
+
+describe('expected versions', () => {
+  it('sends the version the list shows, counting this window’s own changes still on their way', () => {
+    let state = loaded('optimistic', [todo('a', 'A', false, 3)]);
+    expect(row(state, 'a')?.expectedVersion).toBe(3);
+    state = run(state, { ...issueUpdate('k1', 'a', { completed: true }, 'A'), expectedVersion: 3 } as TodosAction, accepted('k1', 'c1'));
+    expect(row(state, 'a')?.expectedVersion).toBe(4);
+    // Its todo.changed may come before its outcome: still 4, not 5.
+    state = run(state, changed('c1', 'a', ME, todo('a', 'A', true, 4)));
+    expect(row(state, 'a')?.expectedVersion).toBe(4);
+    state = run(state, succeeded('c1', 'a', todo('a', 'A', true, 4)));
+    expect(row(state, 'a')?.expectedVersion).toBe(4);
+    // Someone else's change moves it on.
+    state = run(state, changed('c9', 'a', 'bob', todo('a', 'A2', true, 5, 'bob')));
+    expect(row(state, 'a')?.expectedVersion).toBe(5);
+  });
+
+  it('expects version 1 for a todo whose create is still on its way', () => {
+    const state = run(loaded('brave'), issueCreate('k1', 'n1', 'New'));
+    expect(row(state, 'n1')?.expectedVersion).toBe(1);
+  });
+});
+
+describe('conflicts', () => {
+  const issueStale = (key: string, patch: { text?: string; completed?: boolean }, expectedVersion: number): TodosAction => ({
+    ...issueUpdate(key, 'a', patch, 'Buy milk'),
+    expectedVersion,
+  } as TodosAction);
+  const conflict = (commandId: string, current: Todo): TodosAction =>
+    msg({
+      type: 'command.failed',
+      commandId,
+      entityId: 'a',
+      status: 'failure',
+      data: current,
+      error: { code: 'conflict', message: 'expected version 1, found 2' },
+    });
+  const bobs = todo('a', 'Buy oat milk', false, 2, 'bob');
+
+  for (const mode of ['safe', 'optimistic', 'brave'] as const) {
+    it(`keeps both sides and shows the server's value until the user decides (${mode})`, () => {
+      const state = run(
+        loaded(mode, [todo('a', 'Buy milk')]),
+        issueStale('k1', { text: 'Buy whole milk' }, 1),
+        accepted('k1', 'c1'),
+        conflict('c1', bobs),
+      );
+      const r = row(state, 'a')!;
+      expect(r.status).toBe('failed');
+      expect(r.todo.text).toBe('Buy oat milk');
+      expect(r.conflict?.theirs).toEqual(bobs);
+      expect(r.conflict?.entry.patch).toEqual({ text: 'Buy whole milk' });
+      expect(state.commands.k1!.resolution).toBeNull();
+      expect(notices(state)).toEqual([
+        ['error', "Conflict on 'Buy oat milk': bob changed it first. Keep yours or take theirs on the item."],
+      ]);
+    });
+  }
+
+  it('takes theirs: the panel goes, the list keeps the server’s value', () => {
+    const state = run(
+      loaded('optimistic', [todo('a', 'Buy milk')]),
+      issueStale('k1', { text: 'Buy whole milk' }, 1),
+      accepted('k1', 'c1'),
+      conflict('c1', bobs),
+      { type: 'conflict/resolved', key: 'k1', choice: 'theirs' },
+    );
+    expect(row(state, 'a')).toMatchObject({ conflict: null, todo: { text: 'Buy oat milk' } });
+    expect(state.commands.k1!.resolution).toBe('theirs');
+  });
+
+  it('keeps mine: a new command on the current version becomes the row’s latest', () => {
+    let state = run(
+      loaded('optimistic', [todo('a', 'Buy milk')]),
+      issueStale('k1', { text: 'Buy whole milk' }, 1),
+      accepted('k1', 'c1'),
+      conflict('c1', bobs),
+      { type: 'conflict/resolved', key: 'k1', choice: 'mine' },
+    );
+    expect(row(state, 'a')?.conflict).toBeNull();
+    expect(row(state, 'a')?.expectedVersion).toBe(2);
+    state = run(state, issueStale('k2', { text: 'Buy whole milk' }, 2), accepted('k2', 'c2'));
+    expect(row(state, 'a')).toMatchObject({ status: 'accepted', todo: { text: 'Buy whole milk' } });
+    state = run(state, succeeded('c2', 'a', todo('a', 'Buy whole milk', false, 3)));
+    expect(row(state, 'a')).toMatchObject({ status: 'confirmed', conflict: null, todo: { text: 'Buy whole milk', version: 3 } });
+  });
+
+  it('a decision only counts once, and only for an undecided conflict', () => {
+    const base = run(loaded('safe', [todo('a', 'Buy milk')]), issueStale('k1', { completed: true }, 1), accepted('k1', 'c1'));
+    expect(run(base, { type: 'conflict/resolved', key: 'k1', choice: 'theirs' })).toBe(base);
+    const decided = run(base, conflict('c1', bobs), { type: 'conflict/resolved', key: 'k1', choice: 'theirs' });
+    expect(run(decided, { type: 'conflict/resolved', key: 'k1', choice: 'mine' }).commands.k1!.resolution).toBe('theirs');
+  });
+
+  it('another failure is no conflict', () => {
+    const state = run(loaded('safe', [todo('a', 'Buy milk')]), issueStale('k1', { completed: true }, 1), accepted('k1', 'c1'), failed('c1', 'a'));
+    expect(row(state, 'a')?.conflict).toBeNull();
+  });
+});
+
+describe('changes under the todo you are on', () => {
+  const change = (watching: { entityId: string | null; field: 'text' | 'completed' | null } | null): TodosAction => ({
+    type: 'message',
+    at: T0,
+    message: { type: 'todo.changed', commandId: 'c9', entityId: 'a', changedBy: 'bob', action: 'update', data: todo('a', 'Buy oat milk', false, 2, 'bob') },
+    watching,
+  });
+
+  it('says so in a neutral toast when you were looking at it or editing it', () => {
+    const base = loaded('safe', [todo('a', 'Buy milk'), todo('b', 'B')]);
+    expect(notices(run(base, change({ entityId: 'a', field: null })))).toEqual([
+      ['info', "While you were looking at it, bob renamed 'Buy milk' to 'Buy oat milk'"],
+    ]);
+    expect(notices(run(base, change({ entityId: 'a', field: 'text' })))).toEqual([
+      ['info', "While you were editing it, bob renamed 'Buy milk' to 'Buy oat milk'"],
+    ]);
+    expect(notices(run(base, change({ entityId: 'b', field: null })))).toEqual([['info', "bob renamed 'Buy milk' to 'Buy oat milk'"]]);
+    expect(notices(run(base, change(null)))).toEqual([['info', "bob renamed 'Buy milk' to 'Buy oat milk'"]]);
+  });
+});

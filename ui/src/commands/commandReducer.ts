@@ -6,9 +6,15 @@
  * (sending → retrying → accepted → confirmed | failed). What the list shows is derived from both
  * by `selectView`, depending on the mode, so a rollback is nothing but a command that stops being
  * applied. The reducer also queues the toasts (`notices`) that its events deserve.
+ *
+ * Collaboration lives here too: other users' commands still pending (`othersPending`, from
+ * `todo.pending` until the matching `todo.changed` or `todo.failed`), and conflicts: a command
+ * sent with a stale `expectedVersion` fails with `conflict`, and the entry keeps both sides until
+ * the user keeps theirs (a new command) or takes the other one.
  */
 import type { CommandError, Todo, TodoPatch } from '../api/types';
 import type { Mode } from '../modes/modes';
+import type { Focus } from '../collab/presenceSender';
 import type { CommandOutcome, ServerMessage, TodoChanged } from '../socket/protocol';
 import { describeChange, describeCommand, pastTense, reason, type CommandKind, type Notice } from './notices';
 
@@ -23,6 +29,10 @@ export interface CommandEntry {
   patch: TodoPatch;
   /** The todo's text when the command was issued, for the toasts. */
   label: string;
+  /** The version the user saw (sent as `expectedVersion`); null for a create. */
+  expectedVersion: number | null;
+  /** From the 202: the user's last issued `seq` at acceptance; the outcome comes with a larger one. */
+  userSeq: number | null;
   /** `other-window`: an outcome of this user's command sent from another window. */
   origin: 'local' | 'other-window';
   phase: Phase;
@@ -38,6 +48,10 @@ export interface CommandEntry {
   rolledBack: boolean;
   /** A failed create no longer shown (its row or outbox line has faded out). */
   dismissed: boolean;
+  /** Failed with `conflict`: the todo as the server had it then (null if it did not say). */
+  conflict: { theirs: Todo | null } | null;
+  /** How the user settled the conflict; null while undecided. */
+  resolution: 'mine' | 'theirs' | null;
   issuedAt: number;
   acceptedAt: number | null;
   settledAt: number | null;
@@ -62,6 +76,8 @@ export interface TodosState {
   byCommandId: Record<string, string>;
   /** Outcomes that arrived before the 202 of a command still being sent on the same todo. */
   early: Record<string, CommandOutcome>;
+  /** Other users' commands accepted and not applied yet, by commandId. */
+  othersPending: Record<string, { entityId: string; by: string }>;
   /** Toasts to show. */
   notices: Notice[];
 }
@@ -71,19 +87,33 @@ export type TodosAction =
   | { type: 'list/requested' }
   | { type: 'list/loaded'; todos: Todo[] }
   | { type: 'list/failed'; message: string }
-  | { type: 'command/issued'; key: string; kind: CommandKind; entityId: string; patch: TodoPatch; label: string; at: number }
+  | {
+      type: 'command/issued';
+      key: string;
+      kind: CommandKind;
+      entityId: string;
+      patch: TodoPatch;
+      label: string;
+      at: number;
+      expectedVersion?: number;
+    }
   | { type: 'command/attempt'; key: string; attempt: number }
   | { type: 'command/retrying'; key: string; nextAttempt: number; nextAttemptAt: number; reason: string }
-  | { type: 'command/accepted'; key: string; commandId: string; at: number }
+  | { type: 'command/accepted'; key: string; commandId: string; at: number; userSeq?: number }
   | { type: 'command/rejected'; key: string; error: CommandError; at: number }
-  | { type: 'message'; message: ServerMessage; at: number }
+  /** `watching`: the todo (and field) this window is on, for the wording of others' changes. */
+  | { type: 'message'; message: ServerMessage; at: number; watching?: Focus | null }
   | { type: 'command/dismissed'; key: string }
+  | { type: 'conflict/resolved'; key: string; choice: 'mine' | 'theirs' }
+  /** Subscribed (again): pending marks of others from before may have been settled meanwhile. */
+  | { type: 'others/reset' }
   | { type: 'notices/shown'; ids: string[] };
 
 /** Settled commands kept beyond the latest one per todo, and commandIds remembered for dedupe. */
 const MAX_SETTLED = 200;
 const MAX_COMMAND_IDS = 2000;
 const MAX_EARLY = 200;
+const MAX_OTHERS_PENDING = 500;
 
 export function initialTodosState(userId: string, mode: Mode): TodosState {
   return {
@@ -98,6 +128,7 @@ export function initialTodosState(userId: string, mode: Mode): TodosState {
     latest: {},
     byCommandId: {},
     early: {},
+    othersPending: {},
     notices: [],
   };
 }
@@ -109,6 +140,34 @@ export function isOpen(entry: CommandEntry): boolean {
 /** Still waiting for its 202: the server's commandId is not known yet. */
 export function isUnacknowledged(entry: CommandEntry): boolean {
   return entry.phase === 'sending' || entry.phase === 'retrying';
+}
+
+/** Failed with a conflict the user has not settled yet. */
+export function isUndecidedConflict(entry: CommandEntry): boolean {
+  return entry.phase === 'failed' && entry.conflict !== null && entry.resolution === null;
+}
+
+/**
+ * The `expectedVersion` for a new command on a todo: the version the list shows. That is the
+ * confirmed version, or, while this window's own commands on it are open, the version the latest
+ * of them will produce (so quick changes in a row do not conflict with each other).
+ */
+export function nextExpectedVersion(state: TodosState, entityId: string): number {
+  const entries = Object.values(state.commands).filter((e) => e.entityId === entityId);
+  return expectedVersionAfter(state.server[entityId]?.version ?? 0, entries);
+}
+
+/** The same, from the confirmed version and the todo's commands in the order they were issued. */
+export function expectedVersionAfter(confirmedVersion: number, entries: readonly CommandEntry[]): number {
+  let version = confirmedVersion;
+  for (const entry of entries) {
+    if (entry.origin !== 'local' || !isOpen(entry)) continue;
+    if (entry.kind === 'create') version = Math.max(version, 1);
+    else if (entry.kind === 'update') {
+      version = entry.expectedVersion !== null ? Math.max(version, entry.expectedVersion + 1) : version + 1;
+    }
+  }
+  return version;
 }
 
 /** Whether the list shows this command's change before the server confirmed it. */
@@ -145,6 +204,8 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
         entityId: action.entityId,
         patch: action.patch,
         label: action.label,
+        expectedVersion: action.expectedVersion ?? null,
+        userSeq: null,
         origin: 'local',
         phase: 'sending',
         attempt: 1,
@@ -154,6 +215,8 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
         error: null,
         rolledBack: false,
         dismissed: false,
+        conflict: null,
+        resolution: null,
         issuedAt: action.at,
         acceptedAt: null,
         settledAt: null,
@@ -187,7 +250,7 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
       );
 
     case 'command/accepted':
-      return onAccepted(state, action.key, action.commandId, action.at);
+      return onAccepted(state, action.key, action.commandId, action.at, action.userSeq);
 
     case 'command/rejected': {
       const entry = state.commands[action.key];
@@ -210,10 +273,18 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
     }
 
     case 'message':
-      return onMessage(state, action.message, action.at);
+      return onMessage(state, action.message, action.at, action.watching ?? null);
 
     case 'command/dismissed':
       return compact(updateEntry(state, action.key, (entry) => (entry.phase === 'failed' ? { ...entry, dismissed: true } : entry)));
+
+    case 'conflict/resolved':
+      return updateEntry(state, action.key, (entry) =>
+        isUndecidedConflict(entry) ? { ...entry, resolution: action.choice } : entry,
+      );
+
+    case 'others/reset':
+      return Object.keys(state.othersPending).length === 0 ? state : { ...state, othersPending: {} };
 
     case 'notices/shown': {
       if (action.ids.length === 0) return state;
@@ -223,16 +294,33 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
   }
 }
 
-function onMessage(state: TodosState, message: ServerMessage, at: number): TodosState {
+function onMessage(state: TodosState, message: ServerMessage, at: number, watching: Focus | null): TodosState {
   switch (message.type) {
     case 'command.succeeded':
     case 'command.failed':
       return onOutcome(state, message, at);
     case 'todo.changed':
-      return compact(onChanged(state, message));
+      return compact(onChanged(withoutOthersPending(state, message.commandId), message, watching));
+    case 'todo.pending':
+      if (message.by === state.userId || state.othersPending[message.commandId]) return state;
+      return {
+        ...state,
+        othersPending: trimRecord(
+          { ...state.othersPending, [message.commandId]: { entityId: message.entityId, by: message.by } },
+          MAX_OTHERS_PENDING,
+        ),
+      };
+    case 'todo.failed':
+      return withoutOthersPending(state, message.commandId);
     default:
       return state;
   }
+}
+
+function withoutOthersPending(state: TodosState, commandId: string): TodosState {
+  if (!state.othersPending[commandId]) return state;
+  const { [commandId]: _settled, ...othersPending } = state.othersPending;
+  return { ...state, othersPending };
 }
 
 function onListLoaded(state: TodosState, todos: Todo[]): TodosState {
@@ -249,10 +337,17 @@ function onListLoaded(state: TodosState, todos: Todo[]): TodosState {
   return compact({ ...state, server, order, list: 'ready', listError: null, touchedSinceFetch: null });
 }
 
-function onAccepted(state: TodosState, key: string, commandId: string, at: number): TodosState {
+function onAccepted(state: TodosState, key: string, commandId: string, at: number, userSeq: number | undefined): TodosState {
   const entry = state.commands[key];
   if (!entry || !isUnacknowledged(entry)) return state;
-  let next = putEntry(state, { ...entry, phase: 'accepted', commandId, acceptedAt: at, nextAttemptAt: null });
+  let next = putEntry(state, {
+    ...entry,
+    phase: 'accepted',
+    commandId,
+    acceptedAt: at,
+    nextAttemptAt: null,
+    userSeq: userSeq ?? null,
+  });
   next = rememberCommandId(next, commandId, key);
 
   const early = next.early[commandId];
@@ -300,6 +395,8 @@ function otherWindowOutcome(state: TodosState, outcome: CommandOutcome, at: numb
     entityId: outcome.entityId,
     patch: {},
     label,
+    expectedVersion: null,
+    userSeq: null,
     origin: 'other-window',
     phase: succeeded ? 'confirmed' : 'failed',
     attempt: 1,
@@ -309,6 +406,8 @@ function otherWindowOutcome(state: TodosState, outcome: CommandOutcome, at: numb
     error: outcome.type === 'command.failed' ? outcome.error : null,
     rolledBack: false,
     dismissed: true,
+    conflict: null,
+    resolution: null,
     issuedAt: at,
     acceptedAt: null,
     settledAt: at,
@@ -337,6 +436,7 @@ function settle(state: TodosState, entry: CommandEntry, outcome: CommandOutcome,
       text: `Confirmed: ${pastTense(describeCommand(entry.kind, entry.label, entry.patch))}`,
     });
   }
+  const conflict = outcome.error.code === 'conflict' && entry.kind !== 'create';
   const failed: CommandEntry = {
     ...entry,
     phase: 'failed',
@@ -344,8 +444,16 @@ function settle(state: TodosState, entry: CommandEntry, outcome: CommandOutcome,
     rolledBack: isApplied(entry, state.mode),
     settledAt: at,
     nextAttemptAt: null,
+    conflict: conflict ? { theirs: outcome.data ?? next.server[entry.entityId] ?? null } : null,
   };
-  return withNotice(putEntry(next, failed), { id: `outcome:${outcome.commandId}`, kind: 'error', text: failureText(failed) });
+  const text = conflict ? conflictText(failed, next.server[entry.entityId] ?? outcome.data, state.userId) : failureText(failed);
+  return withNotice(putEntry(next, failed), { id: `outcome:${outcome.commandId}`, kind: 'error', text });
+}
+
+/** "Conflict on 'Buy oat milk': bob changed it first. Keep yours or take theirs on the item." */
+function conflictText(entry: CommandEntry, theirs: Todo | null, me: string): string {
+  const who = !theirs?.updatedBy ? 'someone' : theirs.updatedBy === me ? 'you (elsewhere)' : theirs.updatedBy;
+  return `Conflict on ${quoteLabel(theirs?.text ?? entry.label)}: ${who} changed it first. Keep yours or take theirs on the item.`;
 }
 
 function failureText(entry: CommandEntry): string {
@@ -371,16 +479,19 @@ function flushEarly(state: TodosState, entityId: string, at: number): TodosState
   return next;
 }
 
-function onChanged(state: TodosState, message: TodoChanged): TodosState {
+function onChanged(state: TodosState, message: TodoChanged, watching: Focus | null): TodosState {
   const before = state.server[message.entityId];
   const next =
     message.data === null ? removeServerTodo(state, message.entityId) : applyServerTodo(state, message.data);
   const mine = message.changedBy === state.userId || state.byCommandId[message.commandId] !== undefined;
   if (mine || next === state) return next;
+  const change = describeChange(message.changedBy, message.action, before, message.data);
+  const onIt = watching !== null && watching.entityId === message.entityId;
+  const where = watching?.field === 'text' ? 'editing' : 'looking at';
   return withNotice(next, {
     id: `changed:${message.commandId}`,
     kind: 'info',
-    text: describeChange(message.changedBy, message.action, before, message.data),
+    text: onIt ? `While you were ${where} it, ${change}` : change,
   });
 }
 

@@ -27,7 +27,9 @@ function setup() {
   const api = {
     createTodo: vi.fn((todo: { id: string; text: string }, call: CommandCall) => record(`create ${todo.id} ${todo.text}`, call)),
     updateTodo: vi.fn((id: string, patch: object, call: CommandCall) => record(`update ${id} ${JSON.stringify(patch)}`, call)),
-    deleteTodo: vi.fn((id: string, call: CommandCall) => record(`delete ${id}`, call)),
+    deleteTodo: vi.fn((id: string, call: CommandCall, expectedVersion?: number) =>
+      record(`delete ${id}${expectedVersion === undefined ? '' : `?expectedVersion=${expectedVersion}`}`, call),
+    ),
   };
   const actions: TodosAction[] = [];
   let n = 0;
@@ -92,5 +94,17 @@ describe('commandRunner', () => {
     calls[0]!.answer.reject(new RequestError('aborted', 'cancelled'));
     await flush();
     expect(actions.map((a) => a.type)).toEqual(['command/issued']);
+  });
+
+  it('sends the version the user saw with updates and deletes, and keeps the userSeq of the 202', async () => {
+    const { calls, actions, runner } = setup();
+    runner.issue({ kind: 'update', entityId: 'a', patch: { completed: true }, label: 'A', expectedVersion: 4 });
+    runner.issue({ kind: 'delete', entityId: 'b', label: 'B', expectedVersion: 7 });
+    await flush();
+    expect(calls.map((c) => c.what)).toEqual(['update a {"completed":true,"expectedVersion":4}', 'delete b?expectedVersion=7']);
+    expect(actions[0]).toMatchObject({ type: 'command/issued', key: 'key-1', expectedVersion: 4, patch: { completed: true } });
+    calls[0]!.answer.resolve({ commandId: 'c1', entityId: 'a', status: 'accepted', userSeq: 41 });
+    await flush();
+    expect(actions).toContainEqual({ type: 'command/accepted', key: 'key-1', commandId: 'c1', at: 1000, userSeq: 41 });
   });
 });

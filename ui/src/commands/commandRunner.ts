@@ -10,10 +10,11 @@ import type { CommandAccepted, CommandError, TodoPatch } from '../api/types';
 import { uuid } from '../shared/uuid';
 import type { TodosAction } from './commandReducer';
 
+/** `expectedVersion`: the version the user saw; a stale one makes the command fail with `conflict`. */
 export type CommandRequest =
   | { kind: 'create'; entityId: string; text: string }
-  | { kind: 'update'; entityId: string; patch: TodoPatch; label: string }
-  | { kind: 'delete'; entityId: string; label: string };
+  | { kind: 'update'; entityId: string; patch: TodoPatch; label: string; expectedVersion?: number }
+  | { kind: 'delete'; entityId: string; label: string; expectedVersion?: number };
 
 export interface CommandRunnerDeps {
   api: Pick<Api, 'createTodo' | 'updateTodo' | 'deleteTodo'>;
@@ -63,10 +64,12 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     switch (request.kind) {
       case 'create':
         return deps.api.createTodo({ id: request.entityId, text: request.text }, options);
-      case 'update':
-        return deps.api.updateTodo(request.entityId, request.patch, options);
+      case 'update': {
+        const body = request.expectedVersion === undefined ? request.patch : { ...request.patch, expectedVersion: request.expectedVersion };
+        return deps.api.updateTodo(request.entityId, body, options);
+      }
       case 'delete':
-        return deps.api.deleteTodo(request.entityId, options);
+        return deps.api.deleteTodo(request.entityId, options, request.expectedVersion);
     }
   }
 
@@ -74,7 +77,13 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     if (controller.signal.aborted) return;
     try {
       const accepted = await call(key, request);
-      dispatch({ type: 'command/accepted', key, commandId: accepted.commandId, at: now() });
+      dispatch({
+        type: 'command/accepted',
+        key,
+        commandId: accepted.commandId,
+        at: now(),
+        ...(accepted.userSeq !== undefined ? { userSeq: accepted.userSeq } : {}),
+      });
     } catch (thrown) {
       const error = toRequestError(thrown);
       if (error.kind === 'aborted') return;
@@ -88,7 +97,17 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       const label = request.kind === 'create' ? request.text : request.label;
       const patch: TodoPatch =
         request.kind === 'create' ? { text: request.text } : request.kind === 'update' ? request.patch : {};
-      dispatch({ type: 'command/issued', key, kind: request.kind, entityId: request.entityId, patch, label, at: now() });
+      const expectedVersion = request.kind === 'create' ? undefined : request.expectedVersion;
+      dispatch({
+        type: 'command/issued',
+        key,
+        kind: request.kind,
+        entityId: request.entityId,
+        patch,
+        label,
+        at: now(),
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      });
       const previous = tails.get(request.entityId) ?? Promise.resolve();
       const tail = previous.then(() => send(key, request));
       tails.set(request.entityId, tail);

@@ -1,6 +1,14 @@
 /** What the list shows, derived from the reducer's state and the mode. */
 import type { Todo } from '../api/types';
-import { isApplied, isOpen, type CommandEntry, type Phase, type TodosState } from './commandReducer';
+import {
+  isApplied,
+  isOpen,
+  expectedVersionAfter,
+  isUndecidedConflict,
+  type CommandEntry,
+  type Phase,
+  type TodosState,
+} from './commandReducer';
 
 export type ItemStatus = 'idle' | Phase;
 
@@ -19,6 +27,19 @@ export interface RowView {
   ghost: boolean;
   /** What the server has confirmed, if anything. */
   confirmed: Todo | null;
+  /** The `expectedVersion` a command made now would carry: the version this row shows. */
+  expectedVersion: number;
+  /** Other users' commands on it, accepted and not applied yet. */
+  othersPending: { commandId: string; by: string }[];
+  /** The latest command failed with a conflict the user has not settled: both sides. */
+  conflict: ConflictView | null;
+}
+
+export interface ConflictView {
+  /** The failed command: its kind and patch are "your change". */
+  entry: CommandEntry;
+  /** The todo as the server has it now (what the list shows). */
+  theirs: Todo;
 }
 
 export interface TodosView {
@@ -48,6 +69,13 @@ export function selectView(state: TodosState): TodosView {
     if (list) list.push(entry);
     else byEntity.set(entry.entityId, [entry]);
     if (isOpen(entry)) openCommands++;
+  }
+
+  const othersByEntity = new Map<string, { commandId: string; by: string }[]>();
+  for (const [commandId, { entityId, by }] of Object.entries(state.othersPending)) {
+    const list = othersByEntity.get(entityId);
+    if (list) list.push({ commandId, by });
+    else othersByEntity.set(entityId, [{ commandId, by }]);
   }
 
   const rows: RowView[] = [];
@@ -84,6 +112,7 @@ export function selectView(state: TodosState): TodosView {
       ghost = true;
     }
     shown.add(id);
+    const theirs = confirmed ?? latest?.conflict?.theirs ?? null;
     rows.push({
       id,
       todo,
@@ -93,6 +122,9 @@ export function selectView(state: TodosState): TodosView {
       rolledBack: !!latest && latest.phase === 'failed' && latest.rolledBack,
       ghost,
       confirmed,
+      expectedVersion: expectedVersionAfter(confirmed?.version ?? 0, entries),
+      othersPending: othersByEntity.get(id) ?? [],
+      conflict: latest && latest.origin === 'local' && isUndecidedConflict(latest) && theirs ? { entry: latest, theirs } : null,
     });
   }
 

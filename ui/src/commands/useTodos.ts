@@ -1,17 +1,20 @@
 /**
- * The todo list of one signed-in window: reducer state, the command runner, the list requests and
- * the toasts, wired together. Components get the derived view and four actions.
+ * The todo list of one signed-in window: reducer state, the command runner, the list requests,
+ * the pending watchdog and the toasts, wired together. Components get the derived view and the
+ * actions; the connection feeds it messages and tells it where the window's focus is.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { Api } from '../api/endpoints';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
+import type { Focus } from '../collab/presenceSender';
 import type { Mode } from '../modes/modes';
 import type { ServerMessage } from '../socket/protocol';
 import { showNotice } from '../toasts/notify';
 import { uuid } from '../shared/uuid';
-import { initialTodosState, todosReducer, type TodosState } from './commandReducer';
+import { initialTodosState, nextExpectedVersion, todosReducer, type TodosState } from './commandReducer';
 import { createCommandRunner, type CommandRequest, type CommandRunner } from './commandRunner';
 import type { Notice } from './notices';
+import { DEFAULT_PENDING_CHECK_MS, createPendingWatchdog, type PendingWatchdog } from './pendingWatchdog';
 import { selectView, type RowView, type TodosView } from './selectView';
 
 /** How long a failed create stays visible (struck through) after its rollback. */
@@ -22,19 +25,39 @@ export interface TodosApi {
   view: TodosView;
   add(text: string): void;
   toggle(row: RowView): void;
-  rename(row: RowView, text: string): void;
+  /** `seenVersion`: the version shown when the edit began (a change meanwhile makes it conflict). */
+  rename(row: RowView, text: string, seenVersion?: number): void;
   remove(row: RowView): void;
+  /** Settles a conflict: send the change again on the current version, or take the other one. */
+  resolveConflict(row: RowView, choice: 'mine' | 'theirs'): void;
   refresh(): void;
   onServerMessage(message: ServerMessage): void;
+  /** Subscribed to `todos` (again): refetch, and forget others' pending marks from before. */
+  onSubscribed(): void;
+  /** Resync: refetch the list and check every pending command now; returns how many. */
+  resync(seq: number): number;
+  /** Where this window's focus is, for the wording of others' changes. */
+  setWatching(focus: Focus | null): void;
 }
 
-export function useTodos(
-  api: Api,
-  userId: string,
-  mode: Mode,
-  notify: (notice: Notice) => void = showNotice,
-): TodosApi {
+export interface UseTodosOptions {
+  notify?: (notice: Notice) => void;
+  /** How long an accepted command may go without outcome before its status is checked. */
+  pendingCheckMs?: () => number;
+  log?: (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => void;
+}
+
+export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodosOptions = {}): TodosApi {
   const [state, dispatch] = useReducer(todosReducer, undefined, () => initialTodosState(userId, mode));
+  const optionsRef = useRef(options);
+  useEffect(() => {
+    optionsRef.current = options;
+  });
+  const notify = options.notify ?? showNotice;
+  const stateRef = useRef(state);
+  useEffect(() => {
+    stateRef.current = state;
+  }, [state]);
 
   useEffect(() => {
     dispatch({ type: 'mode/changed', mode });
@@ -53,6 +76,26 @@ export function useTodos(
   const issue = useCallback((request: CommandRequest) => {
     runnerRef.current?.issue(request);
   }, []);
+
+  // Accepted commands without outcome are checked at their status URL after a while.
+  const watchdogRef = useRef<PendingWatchdog | null>(null);
+  useEffect(() => {
+    const watchdog = createPendingWatchdog({
+      api,
+      dispatch,
+      checkAfterMs: () => optionsRef.current.pendingCheckMs?.() ?? DEFAULT_PENDING_CHECK_MS,
+      log: (summary, level) => optionsRef.current.log?.(summary, level),
+    });
+    watchdogRef.current = watchdog;
+    watchdog.sync(Object.values(stateRef.current.commands));
+    return () => {
+      watchdog.dispose();
+      if (watchdogRef.current === watchdog) watchdogRef.current = null;
+    };
+  }, [api]);
+  useEffect(() => {
+    watchdogRef.current?.sync(Object.values(state.commands));
+  }, [state.commands]);
 
   // Only the answer to the newest list request counts.
   const listRequest = useRef<{ seq: number; controller: AbortController | null }>({ seq: 0, controller: null });
@@ -114,24 +157,82 @@ export function useTodos(
 
   const view = useMemo(() => selectView(state), [state]);
 
+  // Every change carries the version the user saw: a stale one fails with a conflict, never
+  // overwriting someone else's change in silence.
   const add = useCallback((text: string) => issue({ kind: 'create', entityId: uuid(), text }), [issue]);
   const toggle = useCallback(
     (row: RowView) =>
-      issue({ kind: 'update', entityId: row.id, patch: { completed: !row.todo.completed }, label: row.todo.text }),
+      issue({
+        kind: 'update',
+        entityId: row.id,
+        patch: { completed: !row.todo.completed },
+        label: row.todo.text,
+        expectedVersion: row.expectedVersion,
+      }),
     [issue],
   );
   const rename = useCallback(
-    (row: RowView, text: string) => issue({ kind: 'update', entityId: row.id, patch: { text }, label: row.todo.text }),
+    (row: RowView, text: string, seenVersion?: number) =>
+      issue({
+        kind: 'update',
+        entityId: row.id,
+        patch: { text },
+        label: row.todo.text,
+        expectedVersion: seenVersion ?? row.expectedVersion,
+      }),
     [issue],
   );
   const remove = useCallback(
-    (row: RowView) => issue({ kind: 'delete', entityId: row.id, label: row.todo.text }),
+    (row: RowView) => issue({ kind: 'delete', entityId: row.id, label: row.todo.text, expectedVersion: row.expectedVersion }),
     [issue],
   );
-  const onServerMessage = useCallback(
-    (message: ServerMessage) => dispatch({ type: 'message', message, at: Date.now() }),
-    [],
+  const resolveConflict = useCallback(
+    (row: RowView, choice: 'mine' | 'theirs') => {
+      const conflict = row.conflict;
+      if (!conflict) return;
+      const entry = conflict.entry;
+      dispatch({ type: 'conflict/resolved', key: entry.key, choice });
+      if (choice === 'theirs') return;
+      const expectedVersion = nextExpectedVersion(stateRef.current, row.id);
+      const label = conflict.theirs.text;
+      if (entry.kind === 'delete') issue({ kind: 'delete', entityId: row.id, label, expectedVersion });
+      else issue({ kind: 'update', entityId: row.id, patch: entry.patch, label, expectedVersion });
+    },
+    [issue],
   );
 
-  return { state, view, add, toggle, rename, remove, refresh, onServerMessage };
+  const watchingRef = useRef<Focus | null>(null);
+  const setWatching = useCallback((focus: Focus | null) => {
+    watchingRef.current = focus && focus.entityId !== null ? focus : null;
+  }, []);
+  const onServerMessage = useCallback(
+    (message: ServerMessage) => dispatch({ type: 'message', message, at: Date.now(), watching: watchingRef.current }),
+    [],
+  );
+  const onSubscribed = useCallback(() => {
+    dispatch({ type: 'others/reset' });
+    refresh();
+  }, [refresh]);
+  const resync = useCallback(
+    (seq: number) => {
+      refresh();
+      return watchdogRef.current?.resync(seq) ?? 0;
+    },
+    [refresh],
+  );
+
+  return {
+    state,
+    view,
+    add,
+    toggle,
+    rename,
+    remove,
+    resolveConflict,
+    refresh,
+    onServerMessage,
+    onSubscribed,
+    resync,
+    setWatching,
+  };
 }

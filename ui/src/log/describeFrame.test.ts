@@ -19,4 +19,23 @@ describe('describeFrame', () => {
     expect(describeFrame('nope')).toMatchObject({ summary: '(not JSON)', level: 'warn' });
     expect(describeFrame('[]').summary).toBe('(no type)');
   });
+
+  it('sums up the delivery and presence frames, and hides the 2 s pings', () => {
+    expect(describeFrame('{"type":"ping"}').noisy).toBe(true);
+    expect(describeFrame('{"type":"pong"}').noisy).toBe(true);
+    expect(describeFrame('{"type":"welcome","epoch":"e1","seq":3,"windowId":"w-123456789"}')).toEqual({
+      summary: 'welcome · epoch e1 · seq 3 · window w-123456',
+      noisy: false,
+      level: 'ok',
+    });
+    expect(describeFrame('{"type":"resumed","from":4,"to":6}').summary).toBe('resumed · replayed 4..6');
+    expect(describeFrame('{"type":"resync","epoch":"e2","seq":0}').level).toBe('warn');
+    expect(describeFrame('{"type":"command.succeeded","commandId":"1234567890","seq":9}').summary).toBe('command.succeeded · 12345678 · seq 9');
+    expect(describeFrame('{"type":"invoice.paid","seq":10}').summary).toBe('invoice.paid · seq 10');
+    expect(describeFrame('{"type":"presence.left","userId":"bob"}')).toMatchObject({ summary: 'presence.left · bob', noisy: false });
+    expect(describeFrame('{"type":"presence","entityId":"1234567890","field":"text"}')).toMatchObject({
+      summary: 'presence · 12345678 · text',
+      noisy: true,
+    });
+  });
 });

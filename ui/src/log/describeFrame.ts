@@ -8,6 +8,8 @@ export interface FrameSummary {
 }
 
 const short = (id: unknown) => (isString(id) ? id.slice(0, 8) : '?');
+const windowOf = (m: Record<string, unknown>) => (isString(m.windowId) ? ` · window ${short(m.windowId)}` : '');
+const seqOf = (m: Record<string, unknown>) => (typeof m.seq === 'number' ? ` · seq ${m.seq}` : '');
 const text = (data: unknown) => (isObject(data) && isString(data.text) ? ` '${data.text}'` : '');
 
 export function describeFrame(frame: string): FrameSummary {
@@ -23,10 +25,10 @@ export function describeFrame(frame: string): FrameSummary {
     case 'stats':
       return { summary: `stats · queued ${m.queued} · todos ${m.todos} · connections ${m.connections}`, noisy: true, level: 'info' };
     case 'command.succeeded':
-      return { summary: `command.succeeded · ${short(m.commandId)}${text(m.data)}`, noisy: false, level: 'ok' };
+      return { summary: `command.succeeded · ${short(m.commandId)}${text(m.data)}${seqOf(m)}`, noisy: false, level: 'ok' };
     case 'command.failed': {
       const code = isObject(m.error) && isString(m.error.code) ? m.error.code : '?';
-      return { summary: `command.failed · ${short(m.commandId)} · ${code}`, noisy: false, level: 'error' };
+      return { summary: `command.failed · ${short(m.commandId)} · ${code}${seqOf(m)}`, noisy: false, level: 'error' };
     }
     case 'todo.pending':
       return { summary: `todo.pending · by ${m.by} · ${short(m.entityId)}`, noisy: false, level: 'info' };
@@ -41,7 +43,28 @@ export function describeFrame(frame: string): FrameSummary {
       return { summary: `${m.type} · ${m.topic}`, noisy: false, level: 'info' };
     case 'error':
       return { summary: `error · ${m.code}: ${m.message}`, noisy: false, level: 'warn' };
+    case 'ping':
+    case 'pong':
+      return { summary: String(m.type), noisy: true, level: 'info' };
+    case 'welcome':
+      return { summary: `welcome · epoch ${m.epoch} · seq ${m.seq}${windowOf(m)}`, noisy: false, level: 'ok' };
+    case 'resumed':
+      return { summary: `resumed · replayed ${m.from}..${m.to}${windowOf(m)}`, noisy: false, level: 'ok' };
+    case 'resync':
+      return { summary: `resync · epoch ${m.epoch} · seq ${m.seq}${windowOf(m)}`, noisy: false, level: 'warn' };
+    case 'presence':
+      return { summary: `presence · ${isString(m.entityId) ? short(m.entityId) : 'nothing'}${isString(m.field) ? ` · ${m.field}` : ''}`, noisy: true, level: 'info' };
+    case 'presence.snapshot':
+      return { summary: `presence.snapshot · ${Array.isArray(m.windows) ? m.windows.length : '?'} windows`, noisy: false, level: 'info' };
+    case 'presence.changed':
+      return {
+        summary: `presence.changed · ${m.userId} on ${isString(m.entityId) ? short(m.entityId) : 'nothing'}${isString(m.field) ? ` · ${m.field}` : ''}`,
+        noisy: true,
+        level: 'info',
+      };
+    case 'presence.left':
+      return { summary: `presence.left · ${m.userId}`, noisy: false, level: 'info' };
     default:
-      return { summary: String(m.type), noisy: false, level: 'info' };
+      return { summary: `${String(m.type)}${seqOf(m)}`, noisy: false, level: 'info' };
   }
 }

@@ -106,7 +106,7 @@ describe('parseServerMessage', () => {
   });
 
   it('reports unknown types instead of throwing', () => {
-    expect(parse({ type: 'presence', userId: 'bob' })).toEqual({ ok: false, reason: 'unknown type "presence"', type: 'presence' });
+    expect(parse({ type: 'presence.moved', userId: 'bob' })).toEqual({ ok: false, reason: 'unknown type "presence.moved"', type: 'presence.moved' });
     expect(parse({ type: 'toString' })).toMatchObject({ ok: false, type: 'toString' });
     expect(parse({ type: '__proto__' })).toMatchObject({ ok: false });
   });
@@ -125,6 +125,54 @@ describe('parseServerMessage', () => {
     expect(parse({ type: 'chaos', settings: { httpFailureRate: 1 } })).toMatchObject({ ok: false });
     expect(parse({ type: 'todo.changed', entityId: 'other', commandId: 'c', changedBy: 'bob', data: todo })).toMatchObject({
       ok: false,
+    });
+  });
+
+  it('reads the connection messages, with the window id when the server names it', () => {
+    expect(parse({ type: 'welcome', epoch: 'e1', seq: 11, windowId: 'w1', timestamp: ts })).toEqual({
+      ok: true,
+      message: { type: 'welcome', epoch: 'e1', seq: 11, windowId: 'w1', timestamp: ts },
+    });
+    expect(parse({ type: 'resumed', from: 12, to: 14 })).toEqual({ ok: true, message: { type: 'resumed', from: 12, to: 14 } });
+    expect(parse({ type: 'resync', epoch: 'e2', seq: 0, windowId: 'w1' })).toMatchObject({ ok: true, message: { type: 'resync', seq: 0 } });
+    expect(parse({ type: 'welcome', epoch: 'e1' })).toMatchObject({ ok: false, reason: 'welcome: "seq" must be a number' });
+  });
+
+  it('reads presence: snapshot, changes and leaves', () => {
+    expect(
+      parse({
+        type: 'presence.snapshot',
+        windows: [
+          { windowId: 'w1', userId: 'alice', entityId: null, field: null },
+          { windowId: 'w2', userId: 'bob', entityId: todo.id, field: 'text' },
+        ],
+      }),
+    ).toEqual({
+      ok: true,
+      message: {
+        type: 'presence.snapshot',
+        windows: [
+          { windowId: 'w1', userId: 'alice', entityId: null, field: null },
+          { windowId: 'w2', userId: 'bob', entityId: todo.id, field: 'text' },
+        ],
+      },
+    });
+    expect(parse({ type: 'presence.changed', windowId: 'w2', userId: 'bob', entityId: todo.id })).toEqual({
+      ok: true,
+      message: { type: 'presence.changed', windowId: 'w2', userId: 'bob', entityId: todo.id, field: null },
+    });
+    expect(parse({ type: 'presence.left', windowId: 'w2', userId: 'bob' })).toMatchObject({ ok: true });
+    expect(parse({ type: 'presence.changed', windowId: 'w2', userId: 'bob', entityId: todo.id, field: 'colour' })).toMatchObject({
+      ok: false,
+      reason: 'presence.changed: "field" must be "text", "completed" or null',
+    });
+    expect(parse({ type: 'presence.snapshot', windows: [{ windowId: 'w1' }] })).toMatchObject({ ok: false });
+  });
+
+  it('reads a numbered message of an unknown type as an event from another service', () => {
+    expect(parse({ type: 'invoice.paid', amount: 12, seq: 7, epoch: 'e1', timestamp: ts })).toEqual({
+      ok: true,
+      message: { type: 'event', name: 'invoice.paid', fields: { amount: 12 }, seq: 7, epoch: 'e1', timestamp: ts },
     });
   });
 });

@@ -23,10 +23,11 @@ interface Stamped {
 }
 
 /**
- * Messages addressed to one user. The server may number them (`seq`, per user, and `epoch`, which
- * changes when that user's history is lost); a later client resumes with them after a reconnect.
+ * Messages addressed to one user. The server numbers them (`seq`, per user, +1 each, and `epoch`,
+ * which changes when that user's history is lost); the client resumes with them after a reconnect
+ * and drops a `seq` it has already seen (see `delivery.ts`).
  */
-interface Personal extends Stamped {
+export interface Personal extends Stamped {
   seq?: number;
   epoch?: string;
 }
@@ -103,6 +104,64 @@ export interface ChaosChanged extends Stamped {
   settings: ChaosSettings;
 }
 
+/** Anything another service sent this user through `/internal/events` (a personal message). */
+export interface UserEvent extends Personal {
+  type: 'event';
+  /** The payload's own `type`, e.g. `invoice.paid`. */
+  name: string;
+  /** The payload's other fields, unchecked: the UI only shows them. */
+  fields: Record<string, unknown>;
+}
+
+/** The first message of a fresh connection: where the user's numbering stands. */
+export interface Welcome extends Stamped {
+  type: 'welcome';
+  epoch: string;
+  seq: number;
+  windowId?: string;
+}
+
+/** After the replay of what a resuming connection missed (`from` = `to` + 1: nothing missed). */
+export interface Resumed extends Stamped {
+  type: 'resumed';
+  from: number;
+  to: number;
+  windowId?: string;
+}
+
+/** The connection cannot resume (or the server lost the history): refetch, continue from `seq`. */
+export interface Resync extends Stamped {
+  type: 'resync';
+  epoch: string;
+  seq: number;
+  windowId?: string;
+}
+
+export type PresenceField = 'text' | 'completed';
+
+/** Where one window is: the todo it looks at (or none), and the field it is in (or none). */
+export interface PresenceWindow {
+  windowId: string;
+  userId: string;
+  entityId: string | null;
+  field: PresenceField | null;
+}
+
+export interface PresenceSnapshot extends Stamped {
+  type: 'presence.snapshot';
+  windows: PresenceWindow[];
+}
+
+export interface PresenceChanged extends Stamped, PresenceWindow {
+  type: 'presence.changed';
+}
+
+export interface PresenceLeft extends Stamped {
+  type: 'presence.left';
+  windowId: string;
+  userId: string;
+}
+
 export type CommandOutcome = CommandSucceeded | CommandFailed;
 
 export type ServerMessage =
@@ -115,11 +174,25 @@ export type ServerMessage =
   | TodoChanged
   | TodoFailed
   | Stats
-  | ChaosChanged;
+  | ChaosChanged
+  | UserEvent
+  | Welcome
+  | Resumed
+  | Resync
+  | PresenceSnapshot
+  | PresenceChanged
+  | PresenceLeft;
 
 export type ServerMessageType = ServerMessage['type'];
 
-export type ClientMessage = { type: 'subscribe' | 'unsubscribe'; topic: Topic } | { type: 'ping' };
+/** What this window tells the server about its focus (a todo, and a field of it). */
+export interface PresenceMessage {
+  type: 'presence';
+  entityId: string | null;
+  field: PresenceField | null;
+}
+
+export type ClientMessage = { type: 'subscribe' | 'unsubscribe'; topic: Topic } | { type: 'ping' } | PresenceMessage;
 
 export type ParseResult =
   | { ok: true; message: ServerMessage }
@@ -156,6 +229,33 @@ function personal(json: Json): Personal {
   if (isFiniteNumber(json.seq)) out.seq = json.seq;
   if (isString(json.epoch)) out.epoch = json.epoch;
   return out;
+}
+
+function windowId(json: Json): { windowId?: string } {
+  return isString(json.windowId) ? { windowId: json.windowId } : {};
+}
+
+function field(json: Json): PresenceField | null {
+  const value = json.field;
+  if (value === null || value === undefined) return null;
+  if (value === 'text' || value === 'completed') return value;
+  throw new Invalid('"field" must be "text", "completed" or null');
+}
+
+function stringOrNull(json: Json, name: string): string | null {
+  const value = json[name];
+  if (value === null || value === undefined) return null;
+  if (!isString(value)) throw new Invalid(`"${name}" must be a string or null`);
+  return value;
+}
+
+function presenceWindow(json: Json): PresenceWindow {
+  return {
+    windowId: str(json, 'windowId'),
+    userId: str(json, 'userId'),
+    entityId: stringOrNull(json, 'entityId'),
+    field: field(json),
+  };
 }
 
 function action(json: Json): ChangeAction | undefined {
@@ -239,7 +339,36 @@ const readers: Record<ServerMessageType, Reader> = {
     if (!settings) throw new Invalid('"settings" must hold all seven chaos fields as numbers');
     return { type: 'chaos', settings, ...stamped(json) };
   },
+  // Only reached through readUserEvent: a payload of another service, which names its own type.
+  event: (json) => readUserEvent(json),
+  welcome: (json) => ({ type: 'welcome', epoch: str(json, 'epoch'), seq: num(json, 'seq'), ...windowId(json), ...stamped(json) }),
+  resumed: (json) => ({ type: 'resumed', from: num(json, 'from'), to: num(json, 'to'), ...windowId(json), ...stamped(json) }),
+  resync: (json) => ({ type: 'resync', epoch: str(json, 'epoch'), seq: num(json, 'seq'), ...windowId(json), ...stamped(json) }),
+  'presence.snapshot': (json) => {
+    if (!Array.isArray(json.windows)) throw new Invalid('"windows" must be an array');
+    const windows = json.windows.map((w: unknown) => {
+      if (!isObject(w)) throw new Invalid('"windows" must hold objects');
+      return presenceWindow(w);
+    });
+    return { type: 'presence.snapshot', windows, ...stamped(json) };
+  },
+  'presence.changed': (json) => ({ type: 'presence.changed', ...presenceWindow(json), ...stamped(json) }),
+  'presence.left': (json) => ({
+    type: 'presence.left',
+    windowId: str(json, 'windowId'),
+    userId: str(json, 'userId'),
+    ...stamped(json),
+  }),
 };
+
+const EVENT_RESERVED = new Set(['type', 'timestamp', 'seq', 'epoch']);
+
+/** A personal message of a type the UI does not know: a notification from another service. */
+function readUserEvent(json: Json): UserEvent {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) if (!EVENT_RESERVED.has(key)) fields[key] = value;
+  return { type: 'event', name: str(json, 'type'), fields, ...personal(json) };
+}
 
 function isKnownType(type: string): type is ServerMessageType {
   return Object.prototype.hasOwnProperty.call(readers, type);
@@ -256,13 +385,22 @@ export function parseServerMessage(text: string): ParseResult {
   if (!isObject(json)) return { ok: false, reason: 'not a JSON object' };
   const type = json.type;
   if (!isString(type)) return { ok: false, reason: 'no "type"' };
-  if (!isKnownType(type)) return { ok: false, reason: `unknown type "${type}"`, type };
+  if (!isKnownType(type) || type === 'event') {
+    // Numbered, hence personal: something another service sent this user (it counts for `seq`).
+    if (isFiniteNumber(json.seq)) return { ok: true, message: readUserEvent(json) };
+    return { ok: false, reason: `unknown type "${type}"`, type };
+  }
   try {
     return { ok: true, message: readers[type](json) };
   } catch (error) {
     if (error instanceof Invalid) return { ok: false, reason: `${type}: ${error.message}`, type };
     throw error;
   }
+}
+
+/** Whether a message is addressed to this user alone, numbered by `seq` (see docs/protocol.md, section 3). */
+export function isPersonal(message: ServerMessage): message is CommandOutcome | UserEvent {
+  return message.type === 'command.succeeded' || message.type === 'command.failed' || message.type === 'event';
 }
 
 /** Whether a message is the outcome of a command (sent only to the user who issued it). */

@@ -249,6 +249,151 @@ describe('useSocket', () => {
     expect(FakeSocket.all).toHaveLength(1);
   });
 
+  describe('liveness', () => {
+    const advance = (ms: number) =>
+      act(async () => {
+        await vi.advanceTimersByTimeAsync(ms);
+      });
+
+    it('sends a ping every 2 s while open, and nothing while closed', async () => {
+      const { hook } = setup();
+      await settle();
+      const socket = last();
+      socket.serverOpens();
+      await advance(1999);
+      expect(socket.sent).toEqual([]);
+      await advance(1);
+      expect(socket.sent).toEqual(['{"type":"ping"}']);
+      socket.serverSends({ type: 'pong' });
+      await advance(2000);
+      expect(socket.sent).toEqual(['{"type":"ping"}', '{"type":"ping"}']);
+      socket.serverCloses(1006);
+      await advance(10_000);
+      expect(socket.sent).toHaveLength(2);
+      expect(hook.result.current.status).not.toBe('open');
+    });
+
+    it('gives a socket that hears nothing for 6 s up as dead, closes it and reconnects', async () => {
+      const onClose = vi.fn();
+      const { hook, getUrl, opened } = setup({ onClose });
+      await settle();
+      const dead = last();
+      dead.serverOpens();
+      await advance(3000);
+      dead.serverSends({ type: 'pong' }); // heard at 3 s: alive until 9 s
+      await advance(5999);
+      expect(dead.closedWith).toBeUndefined();
+      expect(hook.result.current.status).toBe('open');
+      await advance(1);
+      expect(dead.closedWith).toBe(4000);
+      expect(onClose).toHaveBeenCalledWith({ code: 4000, reason: 'nothing received for 6 s', wasClean: false, byClient: true });
+      expect(hook.result.current).toMatchObject({ status: 'waiting', attempt: 1 });
+      // Its late close event changes nothing: the window has moved on.
+      dead.serverCloses(1006);
+      expect(onClose).toHaveBeenCalledTimes(1);
+      await advance(500);
+      expect(getUrl).toHaveBeenCalledTimes(2);
+      last().serverOpens();
+      expect(opened).toEqual([false, true]);
+    });
+
+    it('keeps a socket alive as long as anything arrives, also a frame it cannot read', async () => {
+      const { hook } = setup();
+      await settle();
+      last().serverOpens();
+      for (let i = 0; i < 5; i++) {
+        await advance(5000);
+        last().serverSends(i % 2 ? '{broken' : { type: 'pong' });
+      }
+      expect(hook.result.current.status).toBe('open');
+      expect(FakeSocket.all).toHaveLength(1);
+    });
+
+    it('can be turned off', async () => {
+      const { hook } = setup({ heartbeat: false });
+      await settle();
+      last().serverOpens();
+      await advance(60_000);
+      expect(last().sent).toEqual([]);
+      expect(hook.result.current.status).toBe('open');
+    });
+  });
+
+  describe('suspend (the drop control)', () => {
+    const advance = (ms: number) =>
+      act(async () => {
+        await vi.advanceTimersByTimeAsync(ms);
+      });
+
+    it('closes the socket now, stays away for the time asked, then reconnects as a reconnect', async () => {
+      const onClose = vi.fn();
+      const { hook, getUrl, opened } = setup({ onClose });
+      await settle();
+      const first = last();
+      first.serverOpens();
+
+      act(() => hook.result.current.suspend(5000));
+      expect(first.closedWith).toBe(4001);
+      expect(onClose).toHaveBeenCalledWith({ code: 4001, reason: 'simulated drop', wasClean: true, byClient: true });
+      expect(hook.result.current).toMatchObject({ status: 'suspended', nextAttemptAt: Date.now() + 5000 });
+
+      // Coming back online does not cut the drop short.
+      act(() => {
+        window.dispatchEvent(new Event('online'));
+      });
+      await advance(4999);
+      expect(getUrl).toHaveBeenCalledTimes(1);
+      expect(hook.result.current.status).toBe('suspended');
+      await advance(1);
+      expect(getUrl).toHaveBeenCalledTimes(2);
+      expect(getUrl).toHaveBeenLastCalledWith({ attempt: 0, reconnect: true });
+      last().serverOpens();
+      expect(opened).toEqual([false, true]);
+      expect(hook.result.current.status).toBe('open');
+    });
+
+    it('abandons a connection attempt still waiting for its ticket', async () => {
+      let release!: (url: string) => void;
+      const getUrl = vi
+        .fn()
+        .mockImplementationOnce(() => new Promise<string>((resolve) => (release = resolve)))
+        .mockResolvedValue('ws://test/ws?ticket=later');
+      const { hook } = setup({ getUrl });
+      act(() => hook.result.current.suspend(1000));
+      release('ws://test/ws?ticket=stale');
+      await settle();
+      expect(FakeSocket.all).toHaveLength(0);
+      await advance(1000);
+      expect(FakeSocket.all.map((s) => s.url)).toEqual(['ws://test/ws?ticket=later']);
+    });
+
+    it('ends early on "reconnect now"', async () => {
+      const { hook, getUrl } = setup();
+      await settle();
+      last().serverOpens();
+      act(() => hook.result.current.suspend(60_000));
+      act(() => hook.result.current.reconnectNow());
+      await settle();
+      expect(getUrl).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  it('sends with trySend only while open', async () => {
+    const { hook } = setup();
+    let sent = true;
+    act(() => {
+      sent = hook.result.current.trySend({ type: 'presence', entityId: null, field: null });
+    });
+    expect(sent).toBe(false);
+    await settle();
+    last().serverOpens();
+    act(() => {
+      sent = hook.result.current.trySend({ type: 'presence', entityId: 'a', field: 'text' });
+    });
+    expect(sent).toBe(true);
+    expect(last().sent).toEqual(['{"type":"presence","entityId":"a","field":"text"}']);
+  });
+
   it('closes cleanly and stops reconnecting when disabled or unmounted', async () => {
     const { hook, options, getUrl } = setup();
     await settle();

@@ -6,10 +6,14 @@
  * - waits for the browser to come back online instead of hammering while offline,
  * - queues what is sent while the socket is not open (bounded) and sends it once it is,
  * - validates every frame into a {@link ServerMessage} and reports what it cannot read,
- * - keeps the latest options in a ref, so that new callbacks never tear the connection down.
+ * - keeps the latest options in a ref, so that new callbacks never tear the connection down,
+ * - sends `{"type":"ping"}` every 2 s while open and gives a socket up as dead when nothing at all
+ *   arrived for 6 s (the server's WebSocket pings are invisible to JavaScript), then reconnects,
+ * - can drop the connection on purpose and stay away for a while (`suspend`, the demo's
+ *   "Drop connection" button), then reconnect like after any other drop.
  *
- * Resuming after a reconnect (issue 4) plugs in here: `getUrl` receives the attempt context and
- * can append `epoch` and `lastSeq`, which the caller tracks from `seq`/`epoch` of personal messages.
+ * Resuming is the caller's part: `getUrl` is asked again before every attempt and appends the
+ * `epoch` and `lastSeq` it tracks (see `delivery.ts`).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backoffDelayMs } from '../api/retryPolicy';
@@ -23,6 +27,8 @@ export type SocketStatus =
   | 'waiting'
   /** The browser is offline; the next attempt starts when it is back. */
   | 'offline'
+  /** Dropped on purpose (`suspend`); the next attempt starts at `nextAttemptAt`. */
+  | 'suspended'
   /** Not wanted (signed out). */
   | 'closed';
 
@@ -44,6 +50,19 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = {
   openTimeoutMs: 10_000,
 };
 
+export interface Heartbeat {
+  /** How often `{"type":"ping"}` is sent while the socket is open. */
+  intervalMs: number;
+  /** A socket that received nothing at all for this long is given up on as dead. */
+  silenceMs: number;
+}
+
+export const DEFAULT_HEARTBEAT: Heartbeat = { intervalMs: 2000, silenceMs: 6000 };
+
+/** Close codes this client sends itself (a browser may only use 1000 and 3000-4999). */
+export const CLOSE_NO_TRAFFIC = 4000;
+export const CLOSE_SIMULATED_DROP = 4001;
+
 export interface ConnectContext {
   /** 0 for the first attempt after a good connection (or the very first), then 1, 2, ... */
   attempt: number;
@@ -55,6 +74,8 @@ export interface CloseInfo {
   code: number;
   reason: string;
   wasClean: boolean;
+  /** This client closed it (dead socket, simulated drop), not the server or the network. */
+  byClient?: boolean;
 }
 
 /** The part of the browser's WebSocket this hook uses; tests pass a fake. */
@@ -88,6 +109,8 @@ export interface UseSocketOptions {
   createSocket?: SocketFactory;
   /** Most messages kept while the socket is not open; the oldest are dropped beyond. */
   maxQueued?: number;
+  /** Pings and dead-socket detection; `false` turns both off. */
+  heartbeat?: Heartbeat | false;
 }
 
 export interface SocketHandle {
@@ -96,9 +119,14 @@ export interface SocketHandle {
   attempt: number;
   /** While `waiting`: when the next attempt starts (epoch ms). */
   nextAttemptAt: number | null;
+  /** Sends now, or queues until the socket is open. */
   send: (message: ClientMessage) => void;
-  /** Skips the wait and tries now. */
+  /** Sends only if the socket is open now (for state that is sent again on every open anyway). */
+  trySend: (message: ClientMessage) => boolean;
+  /** Skips the wait (also the rest of a `suspend`) and tries now. */
   reconnectNow: () => void;
+  /** Closes the socket now and stays away for `ms`, then reconnects. */
+  suspend: (ms: number) => void;
 }
 
 interface SocketState {
@@ -128,6 +156,7 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
   const socketRef = useRef<SocketLike | null>(null);
   const queueRef = useRef<string[]>([]);
   const reconnectNowRef = useRef<() => void>(() => {});
+  const suspendRef = useRef<(ms: number) => void>(() => {});
 
   const enabled = options.enabled;
 
@@ -138,14 +167,23 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
     }
     const opts = () => optionsRef.current;
     const policy = (): ReconnectPolicy => ({ ...DEFAULT_RECONNECT, ...opts().reconnect });
+    const heartbeat = (): Heartbeat | null => {
+      const value = opts().heartbeat;
+      return value === false ? null : (value ?? DEFAULT_HEARTBEAT);
+    };
     let disposed = false;
     let socket: SocketLike | null = null;
     let attempt = 0;
     let everOpened = false;
     let connecting = false;
+    /** Bumped to abandon a connection attempt that is waiting for its URL. */
+    let generation = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let stableTimer: ReturnType<typeof setTimeout> | undefined;
     let openTimer: ReturnType<typeof setTimeout> | undefined;
+    let pingTimer: ReturnType<typeof setInterval> | undefined;
+    let silenceTimer: ReturnType<typeof setTimeout> | undefined;
+    let suspendTimer: ReturnType<typeof setTimeout> | undefined;
 
     const show = (status: SocketStatus, nextAttemptAt: number | null = null) => {
       if (!disposed) setState({ status, attempt, nextAttemptAt });
@@ -175,6 +213,53 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
       }, delay);
     };
 
+    /** Forgets a socket: none of its events count any more; it is closed with `code`. */
+    const detach = (ws: SocketLike, code: number, reason: string) => {
+      ws.onopen = null;
+      ws.onmessage = null;
+      ws.onclose = null;
+      ws.onerror = null;
+      if (socket === ws) {
+        socket = null;
+        socketRef.current = null;
+      }
+      clearTimeout(stableTimer);
+      clearTimeout(openTimer);
+      clearInterval(pingTimer);
+      clearTimeout(silenceTimer);
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closing
+      }
+    };
+
+    /** Anything received proves the socket alive; silence for `silenceMs` proves it dead. */
+    const heard = (ws: SocketLike) => {
+      const beat = heartbeat();
+      if (!beat) return;
+      clearTimeout(silenceTimer);
+      silenceTimer = setTimeout(() => {
+        if (disposed || socket !== ws) return;
+        const reason = `nothing received for ${beat.silenceMs / 1000} s`;
+        detach(ws, CLOSE_NO_TRAFFIC, reason);
+        opts().onClose?.({ code: CLOSE_NO_TRAFFIC, reason, wasClean: false, byClient: true });
+        scheduleRetry();
+      }, beat.silenceMs);
+    };
+
+    const startPings = (ws: SocketLike) => {
+      const beat = heartbeat();
+      if (!beat) return;
+      const ping = JSON.stringify({ type: 'ping' } satisfies ClientMessage);
+      pingTimer = setInterval(() => {
+        if (disposed || socket !== ws || ws.readyState !== OPEN) return;
+        ws.send(ping);
+        opts().onFrame?.('out', ping);
+      }, beat.intervalMs);
+      heard(ws);
+    };
+
     const connect = async () => {
       if (disposed || socket || connecting) return;
       if (isOffline()) {
@@ -182,19 +267,20 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
         return;
       }
       connecting = true;
+      const mine = ++generation;
       show('connecting');
       let url: string;
       try {
         url = await opts().getUrl({ attempt, reconnect: everOpened });
       } catch (error) {
+        if (disposed || mine !== generation) return;
         connecting = false;
-        if (disposed) return;
         opts().onConnectError?.(error);
         scheduleRetry();
         return;
       }
+      if (disposed || mine !== generation) return;
       connecting = false;
-      if (disposed) return;
 
       const create = opts().createSocket ?? browserSocket;
       let ws: SocketLike;
@@ -221,12 +307,14 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
           attempt = 0;
           show('open');
         }, policy().stableAfterMs);
+        startPings(ws);
         flushQueue(ws);
         opts().onOpen?.({ reconnect });
       };
 
       ws.onmessage = (event: MessageEvent) => {
         if (disposed || socket !== ws) return;
+        heard(ws);
         if (typeof event.data !== 'string') {
           opts().onInvalid?.('(binary frame)', 'binary frames are not part of the protocol');
           return;
@@ -247,23 +335,55 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
         socketRef.current = null;
         clearTimeout(stableTimer);
         clearTimeout(openTimer);
+        clearInterval(pingTimer);
+        clearTimeout(silenceTimer);
         if (disposed) return;
         opts().onClose?.({ code: event.code, reason: event.reason, wasClean: event.wasClean });
         scheduleRetry();
       };
     };
 
+    const endSuspension = () => {
+      clearTimeout(suspendTimer);
+      suspendTimer = undefined;
+    };
+
     const tryNow = () => {
       if (disposed || socket || connecting) return;
       clearTimeout(retryTimer);
       retryTimer = undefined;
+      endSuspension();
       void connect();
     };
     reconnectNowRef.current = tryNow;
 
-    const onOnline = () => tryNow();
+    suspendRef.current = (ms: number) => {
+      if (disposed) return;
+      generation++;
+      connecting = false;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      endSuspension();
+      const ws = socket;
+      if (ws) {
+        const reason = 'simulated drop';
+        detach(ws, CLOSE_SIMULATED_DROP, reason);
+        opts().onClose?.({ code: CLOSE_SIMULATED_DROP, reason, wasClean: true, byClient: true });
+      }
+      const wait = Math.max(0, ms);
+      show('suspended', Date.now() + wait);
+      suspendTimer = setTimeout(() => {
+        suspendTimer = undefined;
+        void connect();
+      }, wait);
+    };
+
+    // Back online: try at once, unless the window is away on purpose.
+    const onOnline = () => {
+      if (suspendTimer === undefined) tryNow();
+    };
     const onOffline = () => {
-      if (!socket && !connecting) {
+      if (!socket && !connecting && suspendTimer === undefined) {
         clearTimeout(retryTimer);
         retryTimer = undefined;
         show('offline');
@@ -277,20 +397,19 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
     return () => {
       disposed = true;
       reconnectNowRef.current = () => {};
+      suspendRef.current = () => {};
       clearTimeout(retryTimer);
-      clearTimeout(stableTimer);
-      clearTimeout(openTimer);
+      endSuspension();
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);
       const ws = socket;
+      clearTimeout(stableTimer);
+      clearTimeout(openTimer);
+      clearInterval(pingTimer);
+      clearTimeout(silenceTimer);
       socket = null;
       socketRef.current = null;
-      if (ws) {
-        ws.onopen = null;
-        ws.onmessage = null;
-        ws.onclose = null;
-        ws.close(NORMAL_CLOSURE, 'bye');
-      }
+      if (ws) detach(ws, NORMAL_CLOSURE, 'bye');
     };
   }, [enabled]);
 
@@ -307,7 +426,17 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
     queueRef.current = queue.length > max ? queue.slice(queue.length - max) : queue;
   }, []);
 
-  const reconnectNow = useCallback(() => reconnectNowRef.current(), []);
+  const trySend = useCallback((message: ClientMessage) => {
+    const ws = socketRef.current;
+    if (!ws || ws.readyState !== OPEN) return false;
+    const text = JSON.stringify(message);
+    ws.send(text);
+    optionsRef.current.onFrame?.('out', text);
+    return true;
+  }, []);
 
-  return { ...state, send, reconnectNow };
+  const reconnectNow = useCallback(() => reconnectNowRef.current(), []);
+  const suspend = useCallback((ms: number) => suspendRef.current(ms), []);
+
+  return { ...state, send, trySend, reconnectNow, suspend };
 }

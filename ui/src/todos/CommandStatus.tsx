@@ -18,6 +18,11 @@ export function statusText(entry: CommandEntry, now: number): string {
     case 'confirmed':
       return entry.origin === 'other-window' ? 'Confirmed (other window)' : 'Confirmed';
     case 'failed': {
+      if (entry.conflict) {
+        if (entry.resolution === 'theirs') return 'Conflict · took their version';
+        if (entry.resolution === 'mine') return 'Conflict · sent yours again';
+        return 'Conflict · keep yours or take theirs';
+      }
       // A rollback has its own chip next to this text.
       return `Failed: ${entry.error ? reason(entry.error) : 'unknown reason'}`;
     }

@@ -1,5 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import type { TodoPresence } from '../collab/presence';
 import type { CommandEntry } from '../commands/commandReducer';
 import type { RowView } from '../commands/selectView';
 import { TodoItem } from './TodoItem';
@@ -13,16 +14,20 @@ const row: RowView = {
   rolledBack: false,
   ghost: false,
   confirmed: null,
+  expectedVersion: 2,
+  othersPending: [],
+  conflict: null,
 };
 
-function setup(r: RowView = row) {
-  const handlers = { onToggle: vi.fn(), onRename: vi.fn(), onDelete: vi.fn() };
-  render(
+function setup(r: RowView = row, presence?: TodoPresence) {
+  const handlers = { onToggle: vi.fn(), onRename: vi.fn(), onDelete: vi.fn(), onResolveConflict: vi.fn() };
+  const view = (next: RowView) => (
     <ul>
-      <TodoItem row={r} {...handlers} />
-    </ul>,
+      <TodoItem row={next} me="alice" presence={presence} {...handlers} />
+    </ul>
   );
-  return handlers;
+  const { rerender } = render(view(r));
+  return { ...handlers, rerender: (next: RowView) => rerender(view(next)) };
 }
 
 const entry = (over: Partial<CommandEntry>): CommandEntry => ({
@@ -31,6 +36,8 @@ const entry = (over: Partial<CommandEntry>): CommandEntry => ({
   entityId: 'a1',
   patch: { completed: true },
   label: 'Buy milk',
+  expectedVersion: 2,
+  userSeq: null,
   origin: 'local',
   phase: 'sending',
   attempt: 1,
@@ -40,6 +47,8 @@ const entry = (over: Partial<CommandEntry>): CommandEntry => ({
   error: null,
   rolledBack: false,
   dismissed: false,
+  conflict: null,
+  resolution: null,
   issuedAt: 0,
   acceptedAt: null,
   settledAt: null,
@@ -70,7 +79,8 @@ describe('TodoItem', () => {
     expect(document.activeElement).toBe(input);
     fireEvent.change(input, { target: { value: '  Buy oat milk ' } });
     fireEvent.keyDown(input, { key: 'Enter' });
-    expect(h.onRename).toHaveBeenCalledWith(row, 'Buy oat milk');
+    // The version the edit started from goes along: a change meanwhile makes the save conflict.
+    expect(h.onRename).toHaveBeenCalledWith(row, 'Buy oat milk', 2);
     expect(screen.queryByTestId('todo-edit-input')).toBeNull();
     expect(document.activeElement).toBe(screen.getByTestId('todo-edit'));
   });
@@ -111,5 +121,70 @@ describe('TodoItem', () => {
     expect((screen.getByTestId('todo-toggle') as HTMLInputElement).disabled).toBe(true);
     expect((screen.getByTestId('todo-edit') as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByTestId('todo-delete') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows who else is here, and who is in which field, with the selectors the browser test uses', () => {
+    setup(row, {
+      viewers: ['bob', 'carol'],
+      editors: [
+        { userId: 'bob', field: 'text' },
+        { userId: 'carol', field: 'completed' },
+      ],
+    });
+    expect(screen.getAllByTestId('viewer').map((v) => v.dataset.user)).toEqual(['bob', 'carol']);
+    const markers = screen.getAllByTestId('editing-marker');
+    expect(markers.map((m) => [m.dataset.user, m.dataset.field, m.textContent])).toEqual([
+      ['bob', 'text', 'bob is editing'],
+      ['carol', 'completed', 'carol is on the checkbox'],
+    ]);
+  });
+
+  it('marks itself and its fields for presence, once the server knows it', () => {
+    setup({ ...row, confirmed: row.todo });
+    expect(screen.getByTestId('todo-item').dataset.presenceId).toBe('a1');
+    expect(screen.getByTestId('todo-toggle').dataset.presenceField).toBe('completed');
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    expect(screen.getByTestId('todo-edit-input').dataset.presenceField).toBe('text');
+  });
+
+  it('shows another user’s pending change', () => {
+    setup({ ...row, othersPending: [{ commandId: 'c1', by: 'bob' }, { commandId: 'c2', by: 'bob' }] });
+    const chips = screen.getAllByTestId('others-pending');
+    expect(chips.map((c) => [c.dataset.user, c.textContent])).toEqual([['bob', 'bob: change pending']]);
+  });
+
+  it('shows both sides of a conflict and hands the choice on', () => {
+    const theirs = { ...row.todo, text: 'Buy oat milk', version: 3, updatedBy: 'bob' };
+    const failed = entry({
+      phase: 'failed',
+      commandId: 'c',
+      patch: { text: 'Buy whole milk' },
+      error: { code: 'conflict', message: 'stale' },
+      conflict: { theirs },
+    });
+    const conflicted: RowView = { ...row, todo: theirs, confirmed: theirs, status: 'failed', latest: failed, conflict: { entry: failed, theirs } };
+    const h = setup(conflicted);
+    expect(screen.getByTestId('todo-text').textContent).toBe('Buy oat milk');
+    expect(screen.getByTestId('conflict-theirs').textContent).toBe("bob's version'Buy oat milk' · not done");
+    expect(screen.getByTestId('conflict-mine').textContent).toBe("Your change'Buy whole milk'");
+    expect(screen.getByTestId('command-status').textContent).toBe('Conflict · keep yours or take theirs');
+    fireEvent.click(screen.getByTestId('conflict-keep-mine'));
+    expect(h.onResolveConflict).toHaveBeenLastCalledWith(conflicted, 'mine');
+    fireEvent.click(screen.getByTestId('conflict-take-theirs'));
+    expect(h.onResolveConflict).toHaveBeenLastCalledWith(conflicted, 'theirs');
+  });
+
+  it('warns while editing when someone else changed the todo, and saves with the version the edit began on', () => {
+    const h = setup({ ...row, confirmed: row.todo });
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    const input = screen.getByTestId('todo-edit-input');
+    fireEvent.change(input, { target: { value: 'Buy whole milk' } });
+    expect(screen.queryByText(/changed it meanwhile/)).toBeNull();
+    const bobs = { ...row.todo, text: 'Buy oat milk', version: 3, updatedBy: 'bob' };
+    h.rerender({ ...row, todo: bobs, confirmed: bobs, expectedVersion: 3 });
+    expect(screen.getByText(/changed it meanwhile/).textContent).toBe("bob changed it meanwhile to 'Buy oat milk'. Saving will show a conflict.");
+    expect((screen.getByTestId('todo-edit-input') as HTMLInputElement).value).toBe('Buy whole milk');
+    fireEvent.keyDown(screen.getByTestId('todo-edit-input'), { key: 'Enter' });
+    expect(h.onRename).toHaveBeenCalledWith(expect.objectContaining({ id: 'a1' }), 'Buy whole milk', 2);
   });
 });

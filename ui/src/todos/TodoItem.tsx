@@ -1,19 +1,34 @@
-/** One row of the list: toggle, text (editable), the latest command's life, delete. */
+/**
+ * One row of the list: toggle, text (editable), the latest command's life, delete; and what others
+ * do with it: who looks at it, who is in which field, whose change is pending, and a conflict
+ * panel when a change of this window lost against someone else's.
+ */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { EditingMarkers, OthersPending, Viewers } from '../collab/Markers';
+import type { TodoPresence } from '../collab/presence';
 import type { RowView } from '../commands/selectView';
 import { CommandStatus } from './CommandStatus';
+import { ConflictPanel } from './ConflictPanel';
 import { MAX_TEXT_LENGTH, textProblem } from './todoText';
 
 interface Props {
   row: RowView;
+  /** The signed-in user. */
+  me?: string;
+  /** Other users on this todo. */
+  presence?: TodoPresence | undefined;
   onToggle: (row: RowView) => void;
-  onRename: (row: RowView, text: string) => void;
+  /** `seenVersion`: the version the edit started from. */
+  onRename: (row: RowView, text: string, seenVersion: number) => void;
   onDelete: (row: RowView) => void;
+  onResolveConflict?: (row: RowView, choice: 'mine' | 'theirs') => void;
 }
 
-export function TodoItem({ row, onToggle, onRename, onDelete }: Props) {
+export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete, onResolveConflict }: Props) {
   const { todo, latest, ghost } = row;
   const [editing, setEditing] = useState(false);
+  /** What the edit started from: the version its save will send as expectedVersion. */
+  const [editBase, setEditBase] = useState<{ expectedVersion: number } | null>(null);
   const [draft, setDraft] = useState(todo.text);
   const [problem, setProblem] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -33,6 +48,7 @@ export function TodoItem({ row, onToggle, onRename, onDelete }: Props) {
     if (ghost) return;
     setDraft(todo.text);
     setProblem(null);
+    setEditBase({ expectedVersion: row.expectedVersion });
     setEditing(true);
   };
 
@@ -49,7 +65,7 @@ export function TodoItem({ row, onToggle, onRename, onDelete }: Props) {
       setProblem(why);
       return;
     }
-    if (text !== todo.text) onRename(row, text);
+    if (text !== todo.text) onRename(row, text, editBase?.expectedVersion ?? row.expectedVersion);
     stopEditing();
   };
 
@@ -63,12 +79,17 @@ export function TodoItem({ row, onToggle, onRename, onDelete }: Props) {
     }
   };
 
+  // The server moved past the version this edit will send: saving it will conflict.
+  const changedMeanwhile =
+    editing && editBase !== null && row.confirmed !== null && row.confirmed.version > editBase.expectedVersion;
+
   const classes = [
     'todo',
     todo.completed ? 'todo--done' : '',
     row.pending ? 'todo--pending' : '',
     row.rolledBack ? 'todo--rolled-back' : '',
     ghost ? 'todo--ghost' : '',
+    row.conflict ? 'todo--conflict' : '',
     `todo--${row.status}`,
   ]
     .filter(Boolean)
@@ -81,11 +102,13 @@ export function TodoItem({ row, onToggle, onRename, onDelete }: Props) {
       data-id={row.id}
       data-status={row.status}
       data-pending={row.pending ? 'true' : 'false'}
+      data-presence-id={row.confirmed && !ghost ? row.id : undefined}
     >
       <input
         type="checkbox"
         className="todo__toggle"
         data-testid="todo-toggle"
+        data-presence-field="completed"
         checked={todo.completed}
         disabled={ghost}
         onChange={() => onToggle(row)}
@@ -98,6 +121,7 @@ export function TodoItem({ row, onToggle, onRename, onDelete }: Props) {
               ref={inputRef}
               className="todo__edit"
               data-testid="todo-edit-input"
+              data-presence-field="text"
               value={draft}
               maxLength={MAX_TEXT_LENGTH}
               onChange={(e) => {
@@ -116,27 +140,49 @@ export function TodoItem({ row, onToggle, onRename, onDelete }: Props) {
                 {problem}
               </span>
             )}
+            {changedMeanwhile && row.confirmed && (
+              <span className="hint hint--warn todo__meanwhile">
+                {!row.confirmed.updatedBy ? 'Someone' : row.confirmed.updatedBy === me ? 'You (elsewhere)' : row.confirmed.updatedBy}{' '}
+                changed it meanwhile to '{row.confirmed.text}'. Saving will show a conflict.
+              </span>
+            )}
           </>
         ) : (
           <span className="todo__text" data-testid="todo-text" onDoubleClick={startEditing}>
             {todo.text}
           </span>
         )}
+        {presence && presence.editors.length > 0 && (
+          <span className="todo__markers">
+            <EditingMarkers presence={presence} field="text" />
+            <EditingMarkers presence={presence} field="completed" />
+          </span>
+        )}
         <div className="todo__meta">
+          <OthersPending pending={row.othersPending} />
           {latest && <CommandStatus entry={latest} />}
-          {row.rolledBack && (
+          {row.rolledBack && !row.conflict && (
             // Keyed by the command, so the flash plays again for every rollback.
             <span key={latest?.key} className="chip chip--rollback">
               {ghost ? 'Not saved · rolled back' : 'Rolled back'}
             </span>
           )}
-          {!latest && todo.updatedBy && (
+          {!latest && todo.updatedBy && row.othersPending.length === 0 && (
             <span className="todo__by">
               {row.confirmed?.version ? `v${row.confirmed.version} · ` : ''}last change by {todo.updatedBy}
             </span>
           )}
         </div>
+        {row.conflict && onResolveConflict && (
+          <ConflictPanel
+            conflict={row.conflict}
+            me={me}
+            onKeepMine={() => onResolveConflict(row, 'mine')}
+            onTakeTheirs={() => onResolveConflict(row, 'theirs')}
+          />
+        )}
       </div>
+      <Viewers presence={presence} />
       <div className="todo__actions">
         {editing ? (
           <button type="button" className="button button--small" onMouseDown={(e) => e.preventDefault()} onClick={save}>

@@ -1,4 +1,12 @@
-/** The list: mode, the add field, the outbox, skeleton rows while loading, then the todos. */
+/**
+ * The list: who's online, mode, the add field, the outbox, skeleton rows while loading, then the
+ * todos with what others do on them. It also reports this window's focus (for presence).
+ */
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useFocusTracking } from '../collab/focus';
+import { OnlineUsers } from '../collab/OnlineUsers';
+import type { OnlineUser, TodoPresence } from '../collab/presence';
+import { NO_FOCUS, sameFocus, type Focus } from '../collab/presenceSender';
 import type { TodosApi } from '../commands/useTodos';
 import { ModePicker } from '../modes/ModePicker';
 import type { Mode } from '../modes/modes';
@@ -10,6 +18,12 @@ interface Props {
   todos: TodosApi;
   mode: Mode;
   onModeChange: (mode: Mode) => void;
+  me?: string;
+  /** Other users per todo. */
+  presence?: Map<string, TodoPresence>;
+  online?: { users: OnlineUser[]; known: boolean; windowId?: string | null };
+  /** This window's focus moved (a todo the server knows, or nothing). */
+  onFocusChange?: (focus: Focus) => void;
 }
 
 function SkeletonRows() {
@@ -25,8 +39,36 @@ function SkeletonRows() {
   );
 }
 
-export function TodoPanel({ todos, mode, onModeChange }: Props) {
+export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online, onFocusChange }: Props) {
   const { state, view } = todos;
+
+  // Only todos the server knows can be named in presence; a focus on one that goes away ends.
+  const knownIds = useMemo(
+    () => new Set(view.rows.filter((r) => r.confirmed && !r.ghost).map((r) => r.id)),
+    [view.rows],
+  );
+  const raw = useRef<Focus>(NO_FOCUS);
+  const reported = useRef<Focus>(NO_FOCUS);
+  const onFocusRef = useRef(onFocusChange);
+  useEffect(() => {
+    onFocusRef.current = onFocusChange;
+  });
+  const knownRef = useRef(knownIds);
+  const report = useCallback(() => {
+    const focus = raw.current.entityId !== null && knownRef.current.has(raw.current.entityId) ? raw.current : NO_FOCUS;
+    if (sameFocus(focus, reported.current)) return;
+    reported.current = focus;
+    onFocusRef.current?.(focus);
+  }, []);
+  useEffect(() => {
+    knownRef.current = knownIds;
+    report();
+  }, [knownIds, report]);
+  const focusHandlers = useFocusTracking((focus) => {
+    raw.current = focus;
+    report();
+  });
+
   const done = view.rows.filter((r) => r.todo.completed && !r.ghost).length;
   const total = view.rows.filter((r) => !r.ghost).length;
   return (
@@ -40,6 +82,7 @@ export function TodoPanel({ todos, mode, onModeChange }: Props) {
           {view.openCommands > 0 ? ` · ${view.openCommands} in flight` : ''}
         </span>
       </header>
+      {online && <OnlineUsers users={online.users} known={online.known} windowId={online.windowId ?? null} />}
       <ModePicker mode={mode} onChange={onModeChange} />
       <NewTodo onAdd={todos.add} />
       <Outbox entries={view.outbox} />
@@ -66,9 +109,18 @@ export function TodoPanel({ todos, mode, onModeChange }: Props) {
               Nothing to do yet. Add the first todo above, and open a second window to watch it arrive there.
             </p>
           ) : (
-            <ul className="todos" aria-label="Todos">
+            <ul className="todos" aria-label="Todos" {...focusHandlers}>
               {view.rows.map((row) => (
-                <TodoItem key={row.id} row={row} onToggle={todos.toggle} onRename={todos.rename} onDelete={todos.remove} />
+                <TodoItem
+                  key={row.id}
+                  row={row}
+                  me={me}
+                  presence={presence?.get(row.id)}
+                  onToggle={todos.toggle}
+                  onRename={todos.rename}
+                  onDelete={todos.remove}
+                  onResolveConflict={todos.resolveConflict}
+                />
               ))}
             </ul>
           )}

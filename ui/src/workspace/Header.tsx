@@ -7,10 +7,12 @@ import type { SocketHandle } from '../socket/useSocket';
 interface Props {
   userId: string;
   socket: SocketHandle;
+  /** The demo's "Drop connection" control. */
+  onDrop?: (ms: number) => void;
   onSignOut: () => void;
 }
 
-export function Header({ userId, socket, onSignOut }: Props) {
+export function Header({ userId, socket, onDrop, onSignOut }: Props) {
   const [other, setOther] = useState(userId === 'bob' ? 'carol' : 'bob');
   const otherId = useId();
   const valid = userIdProblem(other.trim()) === null;
@@ -30,6 +32,7 @@ export function Header({ userId, socket, onSignOut }: Props) {
         nextAttemptAt={socket.nextAttemptAt}
         attempt={socket.attempt}
         onReconnectNow={socket.reconnectNow}
+        {...(onDrop ? { onDrop } : {})}
       />
       <nav className="user" aria-label="Session">
         <span className="user__who">

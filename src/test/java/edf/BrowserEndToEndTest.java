@@ -171,4 +171,77 @@ class BrowserEndToEndTest {
     assertTrue(!item(alice, "Water the plants").findElement(By.cssSelector("[data-testid=todo-toggle]")).isSelected(), "rolled back");
     screenshot(alice, "rolled-back");
   }
+
+  // ---- delivery guarantees (issue 4) ----
+
+  @Test
+  void aCommandInFlightWhileTheSocketIsDownEndsConfirmedAfterTheReconnect() {
+    chaos("{\"minDelayMs\":1500,\"maxDelayMs\":1500}");
+    WebDriver alice = window("alice");
+    WebElement seconds = alice.findElement(By.cssSelector("[data-testid=simulate-drop-seconds]"));
+    seconds.clear();
+    seconds.sendKeys("4");
+    add(alice, "Survive the drop");
+    waitFor(alice, d -> "accepted".equals(item(d, "Survive the drop").getAttribute("data-status")));
+    alice.findElement(By.cssSelector("[data-testid=simulate-drop]")).click();
+    waitFor(alice, d -> !"connected".equals(d.findElement(By.cssSelector("[data-testid=connection-badge]")).getAttribute("data-state")));
+    screenshot(alice, "dropped-while-in-flight");
+    // the outcome is pushed while the socket is down; the resumed socket replays it
+    waitFor(alice, d -> "connected".equals(d.findElement(By.cssSelector("[data-testid=connection-badge]")).getAttribute("data-state")));
+    waitFor(alice, d -> "confirmed".equals(item(d, "Survive the drop").getAttribute("data-status")));
+    assertTrue(alice.findElement(By.cssSelector("[data-testid=log]")).getText().toLowerCase().contains("resumed"),
+        "the log shows the resume");
+    screenshot(alice, "confirmed-after-resume");
+  }
+
+  // ---- collaboration (issue 5) ----
+
+  static WebElement rowById(WebDriver driver, String id) {
+    return driver.findElement(By.cssSelector("[data-testid=todo-item][data-id='" + id + "']"));
+  }
+
+  @Test
+  void twoPeopleEditOneTodoSeeEachOtherAndResolveTheConflictInTheOpen() {
+    WebDriver alice = window("alice");
+    WebDriver bob = window("bob");
+    add(alice, "Plan the party");
+    waitFor(alice, d -> "confirmed".equals(item(d, "Plan the party").getAttribute("data-status")));
+    String id = item(alice, "Plan the party").getAttribute("data-id");
+    waitFor(bob, d -> rowById(d, id).isDisplayed());
+
+    // alice starts editing the text: bob sees her marker on that field
+    rowById(alice, id).findElement(By.cssSelector("[data-testid=todo-edit]")).click();
+    waitFor(bob, d -> rowById(d, id).findElements(By.cssSelector("[data-testid=editing-marker][data-user=alice]")).stream()
+        .anyMatch(m -> "text".equals(m.getAttribute("data-field"))));
+    screenshot(bob, "bob-sees-alice-editing");
+
+    // bob starts editing too, from version 1
+    rowById(bob, id).findElement(By.cssSelector("[data-testid=todo-edit]")).click();
+    WebElement bobsInput = waitFor(bob, d -> rowById(d, id).findElement(By.cssSelector("[data-testid=todo-edit-input]")));
+
+    // alice's change lands first
+    WebElement alicesInput = rowById(alice, id).findElement(By.cssSelector("[data-testid=todo-edit-input]"));
+    alicesInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Plan the birthday party", Keys.ENTER);
+    waitFor(alice, d -> "confirmed".equals(rowById(d, id).getAttribute("data-status")));
+
+    // bob's save was based on version 1: a conflict he resolves from the UI
+    bobsInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Plan the surprise party", Keys.ENTER);
+    WebElement conflict = waitFor(bob, d -> rowById(d, id).findElement(By.cssSelector("[data-testid=conflict]")));
+    assertTrue(conflict.getText().contains("Plan the birthday party"), "shows theirs: " + conflict.getText());
+    assertTrue(conflict.getText().contains("Plan the surprise party"), "shows mine: " + conflict.getText());
+    screenshot(bob, "bob-conflict");
+    conflict.findElement(By.cssSelector("[data-testid=conflict-keep-mine]")).click();
+    waitFor(bob, d -> "confirmed".equals(rowById(d, id).getAttribute("data-status"))
+        && rowById(d, id).findElement(By.cssSelector("[data-testid=todo-text]")).getText().equals("Plan the surprise party"));
+    waitFor(alice, d -> rowById(d, id).findElement(By.cssSelector("[data-testid=todo-text]")).getText().equals("Plan the surprise party"));
+
+    // alice looks at the todo again, then closes her window: she leaves bob's view
+    rowById(alice, id).findElement(By.cssSelector("[data-testid=todo-edit]")).click();
+    waitFor(bob, d -> !rowById(d, id).findElements(By.cssSelector("[data-testid=editing-marker][data-user=alice]")).isEmpty());
+    alice.quit();
+    drivers.remove(alice);
+    waitFor(bob, d -> rowById(d, id).findElements(By.cssSelector("[data-testid=viewer][data-user=alice], [data-testid=editing-marker][data-user=alice]")).isEmpty()
+        && d.findElements(By.cssSelector("[data-testid=online-user][data-user=alice]")).isEmpty());
+    screenshot(bob, "alice-gone");
+  }
 }

@@ -1,0 +1,116 @@
+/** A fake server (fetch) and a fake WebSocket for tests of the whole app. */
+import { act } from '@testing-library/react';
+import { vi } from 'vitest';
+
+export class FakeSocket {
+  static OPEN = 1;
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: unknown[] = [];
+  closedWith: number | undefined;
+  onopen: ((e: Event) => void) | null = null;
+  onclose: ((e: CloseEvent) => void) | null = null;
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  onerror: ((e: Event) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  static last(): FakeSocket {
+    return FakeSocket.all[FakeSocket.all.length - 1]!;
+  }
+  send(text: string) {
+    this.sent.push(JSON.parse(text));
+  }
+  close(code?: number) {
+    this.closedWith = code ?? 1005;
+    this.readyState = 3;
+  }
+  open() {
+    act(() => {
+      this.readyState = 1;
+      this.onopen?.(new Event('open'));
+    });
+  }
+  push(message: object) {
+    act(() => {
+      this.onmessage?.(new MessageEvent('message', { data: JSON.stringify({ timestamp: '2026-11-26T14:00:00.000Z', ...message }) }));
+    });
+  }
+  drop(code = 1006) {
+    act(() => {
+      this.readyState = 3;
+      this.onclose?.(new CloseEvent('close', { code }));
+    });
+  }
+  /** What was sent of one type. */
+  sentOf(type: string): Record<string, unknown>[] {
+    return (this.sent as Record<string, unknown>[]).filter((m) => m.type === type);
+  }
+}
+
+export interface Call {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export const chaos = { httpFailureRate: 0, lostResponseRate: 0, processingFailureRate: 0, minHttpDelayMs: 0, maxHttpDelayMs: 0, minDelayMs: 0, maxDelayMs: 0 };
+
+export interface TodoJson {
+  id: string;
+  text: string;
+  completed: boolean;
+  version: number;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export function todoJson(id: string, text: string, version = 1, updatedBy = 'alice', completed = false): TodoJson {
+  return { id, text, completed, version, updatedBy, updatedAt: '2026-11-26T14:00:00.000Z' };
+}
+
+export function fakeServer() {
+  const calls: Call[] = [];
+  let todos: TodoJson[] = [];
+  let tickets = 0;
+  let commands = 0;
+  let userSeq = 0;
+  /** GET /api/commands/{id} answers: a status object, or absent for 404. */
+  const statuses: Record<string, object> = {};
+  const reply = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  const accept = (entityId: string) => reply(202, { commandId: `cmd-${++commands}`, entityId, status: 'accepted', userSeq });
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const path = String(input);
+    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+    const method = init?.method ?? 'GET';
+    calls.push({ method, path, headers: { ...(init?.headers as Record<string, string>) }, body });
+    const route = `${method} ${path}`;
+    if (route === 'POST /api/session') return reply(200, { userId: body.userId, token: `token-${body.userId}`, expiresAt: '2999-01-01T00:00:00.000Z' });
+    if (route === 'POST /api/ws-ticket') return reply(200, { ticket: `ticket-${++tickets}`, expiresAt: '2999-01-01T00:00:00.000Z' });
+    if (route === 'GET /api/todos') return reply(200, todos);
+    if (route === 'GET /api/chaos') return reply(200, chaos);
+    if (route === 'POST /api/todos') return accept(body.id);
+    const todoPath = /^\/api\/todos\/([^/?]+)/.exec(path);
+    if (todoPath && (method === 'PATCH' || method === 'DELETE')) return accept(decodeURIComponent(todoPath[1]!));
+    if (todoPath && method === 'GET') {
+      const found = todos.find((t) => t.id === decodeURIComponent(todoPath[1]!));
+      return found ? reply(200, found) : reply(404, { title: 'Not Found', status: 404 });
+    }
+    const commandPath = /^\/api\/commands\/(.+)$/.exec(path);
+    if (commandPath && method === 'GET') {
+      const known = statuses[decodeURIComponent(commandPath[1]!)];
+      return known ? reply(200, known) : reply(404, { title: 'Not Found', status: 404 });
+    }
+    return reply(404, { title: 'Not Found', status: 404 });
+  });
+  return {
+    calls,
+    fetchMock,
+    statuses,
+    setTodos: (next: TodoJson[]) => (todos = next),
+    setUserSeq: (seq: number) => (userSeq = seq),
+    count: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).length,
+  };
+}

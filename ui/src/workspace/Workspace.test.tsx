@@ -1,0 +1,369 @@
+/**
+ * The signed-in window wired together against a fake server and socket, on fake timers: resume
+ * and resync, the pending watchdog, the drop control, dead-socket detection, presence, others'
+ * pending changes and conflicts, as a user (and the Selenium test) sees them.
+ */
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../app/App';
+import { FakeSocket, fakeServer, todoJson } from '../test/fakes';
+
+vi.mock('uplot', () => ({
+  default: class {
+    setData() {}
+    setSize() {}
+    destroy() {}
+  },
+}));
+
+const tick = async (ms = 0) => {
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
+};
+
+/** Lets every fetch and promise chain in flight finish, without moving the clock. */
+const settle = async () => {
+  for (let i = 0; i < 8; i++) await tick(0);
+};
+
+type Server = ReturnType<typeof fakeServer>;
+
+async function signIn(server: Server, user = 'alice'): Promise<FakeSocket> {
+  vi.stubGlobal('fetch', server.fetchMock);
+  window.history.replaceState(null, '', `/?user=${user}`);
+  render(<App />);
+  await settle();
+  expect(FakeSocket.all).toHaveLength(1);
+  const socket = FakeSocket.last();
+  socket.open();
+  return socket;
+}
+
+/** Subscribed to todos: the list is (re)fetched. */
+async function subscribed(socket: FakeSocket) {
+  socket.push({ type: 'subscribed', topic: 'todos' });
+  await settle();
+}
+
+const logText = () => screen.getByTestId('log').textContent ?? '';
+const item = (id: string) => document.querySelector<HTMLElement>(`[data-testid="todo-item"][data-id="${id}"]`)!;
+const badge = () => screen.getByTestId('connection-badge').dataset.state;
+
+describe('the live window', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-26T14:00:00.000Z'));
+    // Jitter at its middle, so backoff waits are known.
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    FakeSocket.all = [];
+    window.sessionStorage.clear();
+    vi.stubGlobal('WebSocket', FakeSocket);
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        observe() {}
+        disconnect() {}
+      },
+    );
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    window.history.replaceState(null, '', '/');
+  });
+
+  describe('delivery', () => {
+    it('resumes after a drop with epoch and lastSeq, drops duplicates and logs what was replayed', async () => {
+      const server = fakeServer();
+      const first = await signIn(server);
+      expect(first.url).toBe(`ws://${window.location.host}/ws?ticket=ticket-1`);
+      first.push({ type: 'welcome', epoch: 'e1', seq: 3, windowId: 'w1' });
+      first.push({ type: 'invoice.paid', amount: 12, seq: 4, epoch: 'e1' });
+      await settle();
+      expect(screen.getAllByTestId('toast').some((t) => t.textContent?.includes('invoice.paid {"amount":12}'))).toBe(true);
+
+      first.drop(1006);
+      expect(badge()).toBe('reconnecting');
+      await tick(500);
+      await settle();
+      expect(FakeSocket.all).toHaveLength(2);
+      const second = FakeSocket.last();
+      expect(second.url).toBe(`ws://${window.location.host}/ws?ticket=ticket-2&epoch=e1&lastSeq=4`);
+      second.open();
+      second.push({ type: 'invoice.paid', amount: 12, seq: 4, epoch: 'e1' });
+      second.push({ type: 'invoice.paid', amount: 13, seq: 5, epoch: 'e1' });
+      second.push({ type: 'resumed', from: 5, to: 5, windowId: 'w1' });
+      expect(logText()).toContain('dropped a duplicate: seq 4, already processed up to 4');
+      expect(logText()).toContain('resumed 1 missed message (5..5)');
+
+      // And the next reconnect resumes from there.
+      second.drop(1001);
+      expect(logText()).toContain('server going away (1001): reconnecting with jittered backoff, then resuming after seq 5');
+      // Second failure in a row: the jittered wait's ceiling doubled to 2 s (half of it here).
+      await tick(1000);
+      await settle();
+      expect(FakeSocket.all).toHaveLength(3);
+      expect(FakeSocket.last().url).toBe(`ws://${window.location.host}/ws?ticket=ticket-3&epoch=e1&lastSeq=5`);
+    });
+
+    it('on resync refetches the list and the status of every pending command of this window', async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      socket.push({ type: 'welcome', epoch: 'e1', seq: 0, windowId: 'w1' });
+      await subscribed(socket);
+      fireEvent.click(within(item('t1')).getByTestId('todo-toggle'));
+      await settle();
+      expect(server.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ completed: true, expectedVersion: 1 });
+      expect(item('t1').dataset.status).toBe('accepted');
+
+      // The outcome was lost with the server's history.
+      server.statuses['cmd-1'] = { commandId: 'cmd-1', entityId: 't1', type: 'update', status: 'succeeded', acceptedAt: '' };
+      server.setTodos([todoJson('t1', 'Buy milk', 2, 'alice', true)]);
+      const lists = server.count('GET', '/api/todos');
+      socket.push({ type: 'resync', epoch: 'e2', seq: 9, windowId: 'w1' });
+      await settle();
+      expect(server.count('GET', '/api/todos')).toBe(lists + 1);
+      expect(server.count('GET', '/api/commands/cmd-1')).toBe(1);
+      expect(item('t1').dataset).toMatchObject({ status: 'confirmed', pending: 'false' });
+      expect((within(item('t1')).getByTestId('todo-toggle') as HTMLInputElement).checked).toBe(true);
+      expect(logText()).toContain('resync (new epoch e2 (history lost)): refetching the list and checking 1 pending command; continuing from seq 9');
+    });
+
+    it('checks a command still pending after the configured seconds, and fails it when the server forgot it', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      fireEvent.change(screen.getByTestId('pending-check-seconds'), { target: { value: '3' } });
+      fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: 'Buy milk' } });
+      fireEvent.click(screen.getByTestId('new-todo-add'));
+      await settle();
+      const row = screen.getByTestId('todo-item');
+      expect(row.dataset.status).toBe('accepted');
+      // Keep the socket alive meanwhile: this is about a lost push, not a dead socket.
+      for (let i = 0; i < 2; i++) {
+        await tick(1000);
+        socket.push({ type: 'pong' });
+      }
+      await tick(999);
+      expect(server.count('GET', '/api/commands/cmd-1')).toBe(0);
+      await tick(1);
+      await settle();
+      expect(server.count('GET', '/api/commands/cmd-1')).toBe(1);
+      expect(screen.getByTestId('todo-item').dataset).toMatchObject({ status: 'failed', pending: 'false' });
+      expect(screen.getByTestId('command-status').textContent).toBe('Failed: unknown: the server no longer knows this command');
+    });
+
+    it('drops the connection on demand, stays offline for the seconds asked, then resumes', async () => {
+      const server = fakeServer();
+      const first = await signIn(server);
+      first.push({ type: 'welcome', epoch: 'e1', seq: 7, windowId: 'w1' });
+      fireEvent.change(screen.getByTestId('simulate-drop-seconds'), { target: { value: '4' } });
+      fireEvent.click(screen.getByTestId('simulate-drop'));
+      expect(first.closedWith).toBe(4001);
+      expect(badge()).toBe('offline');
+      expect(logText()).toContain('dropping the connection on purpose for 4 s');
+      await tick(3999);
+      await settle();
+      expect(FakeSocket.all).toHaveLength(1);
+      await tick(1);
+      await settle();
+      expect(FakeSocket.all).toHaveLength(2);
+      expect(FakeSocket.last().url).toContain('ticket=ticket-2&epoch=e1&lastSeq=7');
+      FakeSocket.last().open();
+      expect(badge()).toBe('connected');
+    });
+
+    it('gives a silent socket up after 6 s, pinging every 2 s meanwhile, and reconnects', async () => {
+      const server = fakeServer();
+      const first = await signIn(server);
+      await tick(5999);
+      expect(first.sentOf('ping')).toHaveLength(2);
+      expect(first.closedWith).toBeUndefined();
+      expect(badge()).toBe('connected');
+      await tick(1);
+      expect(first.closedWith).toBe(4000);
+      expect(badge()).toBe('reconnecting');
+      expect(logText()).toContain('dead socket: nothing received for 6 s');
+      await tick(500);
+      await settle();
+      expect(FakeSocket.all).toHaveLength(2);
+    });
+  });
+
+  describe('collaboration', () => {
+    it("shows who's online, who is on which todo and field, and removes markers when they move or leave", async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk'), todoJson('t2', 'Bake bread')]);
+      const socket = await signIn(server);
+      socket.push({ type: 'welcome', epoch: 'e1', seq: 0, windowId: 'w-a1' });
+      await subscribed(socket);
+      socket.push({
+        type: 'presence.snapshot',
+        windows: [
+          { windowId: 'w-a1', userId: 'alice', entityId: null, field: null },
+          { windowId: 'w-a2', userId: 'alice', entityId: 't1', field: 'text' },
+          { windowId: 'w-b1', userId: 'bob', entityId: 't1', field: 'text' },
+        ],
+      });
+      const online = () =>
+        screen.getAllByTestId('online-user').map((u) => `${u.dataset.user}:${u.dataset.windows}`);
+      expect(online()).toEqual(['alice:2', 'bob:1']);
+      expect(screen.getByTestId('online-users').dataset.windowId).toBe('w-a1');
+      expect(within(screen.getByTestId('online-users')).getByText('alice (you)')).toBeTruthy();
+      // Bob's marker, never alice's own (from her other window).
+      const markers = () =>
+        [...item('t1').querySelectorAll<HTMLElement>('[data-testid="editing-marker"]')].map((m) => `${m.dataset.user}:${m.dataset.field}`);
+      const viewers = (id: string) => [...item(id).querySelectorAll<HTMLElement>('[data-testid="viewer"]')].map((v) => v.dataset.user);
+      expect(markers()).toEqual(['bob:text']);
+      expect(viewers('t1')).toEqual(['bob']);
+
+      socket.push({ type: 'presence.changed', windowId: 'w-b1', userId: 'bob', entityId: 't2', field: 'completed' });
+      expect(markers()).toEqual([]);
+      expect(viewers('t1')).toEqual([]);
+      expect(viewers('t2')).toEqual(['bob']);
+      expect(item('t2').querySelector<HTMLElement>('[data-testid="editing-marker"]')?.dataset.field).toBe('completed');
+
+      socket.push({ type: 'presence.left', windowId: 'w-b1', userId: 'bob' });
+      expect(viewers('t2')).toEqual([]);
+      expect(online()).toEqual(['alice:2']);
+
+      // Offline, nobody is known to be here; the next snapshot tells again.
+      socket.drop(1006);
+      expect(screen.queryAllByTestId('online-user')).toEqual([]);
+      expect(screen.getByTestId('online-users').dataset.known).toBe('false');
+    });
+
+    it('tells the server where this window is, throttled, and again after a reconnect', async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+      await tick(300);
+      const presence = () => socket.sentOf('presence').map((m) => `${m.entityId}:${m.field}`);
+      expect(presence()).toEqual(['null:null']);
+
+      fireEvent.mouseOver(within(item('t1')).getByTestId('todo-text'));
+      expect(presence()).toEqual(['null:null', 't1:null']);
+      fireEvent.click(within(item('t1')).getByTestId('todo-edit'));
+      expect(document.activeElement).toBe(screen.getByTestId('todo-edit-input'));
+      // Within 250 ms of the last one: it waits, then goes.
+      expect(presence()).toEqual(['null:null', 't1:null']);
+      await tick(250);
+      expect(presence()).toEqual(['null:null', 't1:null', 't1:text']);
+
+      fireEvent.keyDown(screen.getByTestId('todo-edit-input'), { key: 'Escape' });
+      fireEvent.mouseLeave(item('t1').parentElement!);
+      await tick(250);
+      // Escape puts focus back on Edit (viewing), then the pointer left: still viewing by focus.
+      expect(presence().slice(-1)).toEqual(['t1:null']);
+
+      socket.drop(1006);
+      await tick(500);
+      await settle();
+      const again = FakeSocket.last();
+      again.open();
+      expect(again.sentOf('presence')).toEqual([{ type: 'presence', entityId: 't1', field: null }]);
+    });
+
+    it("shows another user's pending change on the row until it lands, with a neutral toast for the one you look at", async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+      socket.push({ type: 'todo.pending', entityId: 't1', commandId: 'b-1', by: 'bob' });
+      const pending = within(item('t1')).getByTestId('others-pending');
+      expect(pending.dataset.user).toBe('bob');
+      expect(pending.textContent).toBe('bob: change pending');
+
+      fireEvent.mouseOver(within(item('t1')).getByTestId('todo-text'));
+      socket.push({
+        type: 'todo.changed',
+        entityId: 't1',
+        commandId: 'b-1',
+        changedBy: 'bob',
+        action: 'update',
+        data: todoJson('t1', 'Buy oat milk', 2, 'bob'),
+      });
+      await settle();
+      expect(within(item('t1')).queryByTestId('others-pending')).toBeNull();
+      expect(within(item('t1')).getByTestId('todo-text').textContent).toBe('Buy oat milk');
+      const toast = screen.getAllByTestId('toast').find((t) => t.textContent?.includes('bob renamed'));
+      expect(toast?.dataset.kind).toBe('info');
+      expect(toast?.textContent).toContain("While you were looking at it, bob renamed 'Buy milk' to 'Buy oat milk'");
+
+      socket.push({ type: 'todo.pending', entityId: 't1', commandId: 'b-2', by: 'bob' });
+      socket.push({ type: 'todo.failed', entityId: 't1', commandId: 'b-2', by: 'bob', code: 'processing-failed' });
+      expect(within(item('t1')).queryByTestId('others-pending')).toBeNull();
+    });
+
+    it('turns a stale change into a conflict with both sides; keep mine resends on the current version', async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+
+      // alice starts editing at version 1; bob's rename lands meanwhile.
+      fireEvent.click(within(item('t1')).getByTestId('todo-edit'));
+      socket.push({ type: 'todo.changed', entityId: 't1', commandId: 'b-1', changedBy: 'bob', action: 'update', data: todoJson('t1', 'Buy oat milk', 2, 'bob') });
+      expect(item('t1').textContent).toContain("bob changed it meanwhile to 'Buy oat milk'. Saving will show a conflict.");
+      fireEvent.change(screen.getByTestId('todo-edit-input'), { target: { value: 'Buy whole milk' } });
+      fireEvent.keyDown(screen.getByTestId('todo-edit-input'), { key: 'Enter' });
+      await settle();
+      const patches = () => server.calls.filter((c) => c.method === 'PATCH').map((c) => c.body);
+      expect(patches()).toEqual([{ text: 'Buy whole milk', expectedVersion: 1 }]);
+
+      socket.push({
+        type: 'command.failed',
+        commandId: 'cmd-1',
+        entityId: 't1',
+        status: 'failure',
+        data: todoJson('t1', 'Buy oat milk', 2, 'bob'),
+        error: { code: 'conflict', message: 'expected version 1, found 2' },
+      });
+      await settle();
+      const conflict = within(item('t1')).getByTestId('conflict');
+      expect(within(item('t1')).getByTestId('todo-text').textContent).toBe('Buy oat milk');
+      expect(within(conflict).getByTestId('conflict-theirs').textContent).toContain("bob's version'Buy oat milk'");
+      expect(within(conflict).getByTestId('conflict-mine').textContent).toContain("'Buy whole milk'");
+      expect(screen.getAllByTestId('toast').some((t) => t.dataset.kind === 'error' && t.textContent?.includes('Conflict'))).toBe(true);
+
+      fireEvent.click(within(conflict).getByTestId('conflict-keep-mine'));
+      await settle();
+      expect(patches()).toEqual([
+        { text: 'Buy whole milk', expectedVersion: 1 },
+        { text: 'Buy whole milk', expectedVersion: 2 },
+      ]);
+      expect(within(item('t1')).queryByTestId('conflict')).toBeNull();
+      socket.push({ type: 'command.succeeded', commandId: 'cmd-2', entityId: 't1', status: 'success', data: todoJson('t1', 'Buy whole milk', 3) });
+      expect(item('t1').dataset.status).toBe('confirmed');
+      expect(within(item('t1')).getByTestId('todo-text').textContent).toBe('Buy whole milk');
+    });
+
+    it('take theirs drops my change and sends nothing', async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+      fireEvent.click(within(item('t1')).getByTestId('todo-delete'));
+      await settle();
+      expect(server.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/todos/t1?expectedVersion=1']);
+      socket.push({
+        type: 'command.failed',
+        commandId: 'cmd-1',
+        entityId: 't1',
+        status: 'failure',
+        data: todoJson('t1', 'Buy milk', 2, 'bob', true),
+        error: { code: 'conflict', message: 'stale' },
+      });
+      expect(within(item('t1')).getByTestId('conflict-mine').textContent).toContain('delete it');
+      fireEvent.click(within(item('t1')).getByTestId('conflict-take-theirs'));
+      await settle();
+      expect(within(item('t1')).queryByTestId('conflict')).toBeNull();
+      expect((within(item('t1')).getByTestId('todo-toggle') as HTMLInputElement).checked).toBe(true);
+      expect(server.calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
+      expect(within(item('t1')).getByTestId('command-status').textContent).toBe('Conflict · took their version');
+    });
+  });
+});
