@@ -65,7 +65,7 @@ public final class LoadSimulator {
             pekko.http.host-connection-pool.max-open-requests = 16384
             pekko.http.client.idle-timeout = 10m
             pekko.http.client.websocket.periodic-keep-alive-max-idle = infinite
-            """.formatted(Integer.getInteger("httpConnections", 64)))
+            """.formatted(Integer.getInteger("httpConnections", 512)))
         .withFallback(ConfigFactory.defaultReference());
   }
 

@@ -101,7 +101,8 @@ final class UserRun {
         Source.repeat(NotUsed.notUsed())
             .throttle(perSecond, Duration.ofSeconds(1))
             .takeWhile(x -> System.nanoTime() < deadline)
-            .filter(x -> readyCount.get() > 0)
+            // the rate grows with the users that are ready, as it would with real people arriving
+            .filter(x -> ThreadLocalRandom.current().nextInt(settings.users()) < readyCount.get())
             .mapAsyncUnordered(4096, x -> sendOne())
             .runWith(Sink.ignore(), system);
     return ramp.thenCombine(commands, (a, b) -> Done.getInstance());
