@@ -90,6 +90,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     final String windowId;
     final Set<String> topics = new HashSet<>();
     List<Delivery> pending = new ArrayList<>();
+    /** False once the first position arrived: later syncs only repair gaps, quietly. */
+    boolean connecting = true;
     String epoch;
     long lastSeq;
 
@@ -210,6 +212,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       return this;
     }
     UserLedger.SyncResult result = synced.result();
+    if (!info.connecting) return repaired(synced.socket(), info, result);
+    info.connecting = false;
     info.epoch = result.epoch();
     info.lastSeq = result.seq();
     switch (result.mode()) {
@@ -224,6 +228,24 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     List<Delivery> waiting = info.pending;
     info.pending = null;
     for (Delivery delivery : waiting) push(synced.socket(), info, delivery);
+    return this;
+  }
+
+  /**
+   * A gap closed from the user's history: what the socket missed, then what waited meanwhile.
+   * When the history no longer has it, the socket is told to resync.
+   */
+  private Behavior<Command> repaired(ActorRef<SocketSession.Out> socket, SocketInfo info, UserLedger.SyncResult result) {
+    List<Delivery> waiting = info.pending;
+    info.pending = null;
+    if (result.mode() == UserLedger.SyncMode.RESUMED) {
+      for (Delivery missed : result.replay()) push(socket, info, missed);
+    } else {
+      socket.tell(new SocketSession.Push(wire.resync(result.epoch(), result.seq(), info.windowId)));
+      info.epoch = result.epoch();
+      info.lastSeq = result.seq();
+    }
+    for (Delivery delivery : waiting) push(socket, info, delivery);
     return this;
   }
 
@@ -298,8 +320,28 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     return this;
   }
 
-  /** In order and once: a delivery already covered by the socket's position is skipped. */
+  /**
+   * In order and once: a delivery already covered by the socket's position is skipped; one that
+   * leaves a gap (a message that did not reach this node, e.g. while the cluster's pub-sub was
+   * still learning about a new node) waits while the gap is fetched from the user's ledger.
+   */
   private void push(ActorRef<SocketSession.Out> socket, SocketInfo info, Delivery delivery) {
+    if (!info.live()) {
+      info.pending.add(delivery);
+      return;
+    }
+    if (delivery.epoch().equals(info.epoch) && delivery.seq() > info.lastSeq + 1) {
+      info.pending = new ArrayList<>(List.of(delivery));
+      String userId = info.userId;
+      getContext()
+          .ask(
+              UserLedger.SyncResult.class,
+              ledgers.apply(userId),
+              resumeTimeout,
+              replyTo -> new UserLedger.Sync(info.epoch, info.lastSeq, replyTo),
+              (result, failure) -> new Synced(socket, result, failure));
+      return;
+    }
     if (!delivery.epoch().equals(info.epoch)) {
       // the user's ledger restarted while this socket was open: its history is gone
       socket.tell(new SocketSession.Push(wire.resync(delivery.epoch(), delivery.seq() - 1, info.windowId)));

@@ -18,7 +18,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 /**
  * The read side: the todo list as the {@link TodoEvent}s have shown it so far (eventually
  * consistent with the commands), and how many accepted commands still wait. Every interval it
- * hands its counts to the registry, which pushes `stats`.
+ * hands its counts to the registry, which pushes `stats`. One per node: a node that joins a
+ * running cluster first copies the list from another node's read side, then follows the events.
  */
 public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command> {
 
@@ -28,7 +29,19 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
 
   public record Get(String id, ActorRef<Optional<Todo>> replyTo) implements Command {}
 
+  /** Another node's read side asks for the list, to start from it. */
+  public record Snapshot(ActorRef<SnapshotReply> replyTo) implements Command, CborSerializable {}
+
+  public record SnapshotReply(List<Todo> todos) implements CborSerializable {}
+
+  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "todo-read-model");
+
   private record WrappedEvent(TodoEvent event) implements Command {}
+
+  private record Peers(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing listing) implements Command {}
+
+  private record Seeded(SnapshotReply reply) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -37,6 +50,7 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final Map<String, Todo> todos = new LinkedHashMap<>();
   private final Set<String> pending = new HashSet<>();
+  private boolean seeded;
 
 
   public static Behavior<Command> create(
@@ -48,6 +62,10 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
             Behaviors.withTimers(
                 timers -> {
                   events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
+                  var receptionist = ctx.getSystem().receptionist();
+                  receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.register(KEY, ctx.getSelf()));
+                  receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(
+                      KEY, ctx.messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class, Peers::new)));
                   timers.startTimerWithFixedDelay(Tick.INSTANCE, statsInterval);
                   return new TodoReadModel(ctx, registry);
                 }));
@@ -65,6 +83,9 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
         .onMessage(Get.class, this::onGet)
         .onMessage(WrappedEvent.class, this::onEvent)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(Snapshot.class, this::onSnapshot)
+        .onMessage(Peers.class, this::onPeers)
+        .onMessage(Seeded.class, this::onSeeded)
 
         .build();
   }
@@ -90,6 +111,33 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
       if (changed.data() == null) todos.remove(changed.entityId());
       else todos.put(changed.entityId(), changed.data());
     }
+    return this;
+  }
+
+  private Behavior<Command> onSnapshot(Snapshot snapshot) {
+    snapshot.replyTo().tell(new SnapshotReply(List.copyOf(todos.values())));
+    return this;
+  }
+
+  /** The first time another node's read side is known, copy its list once. */
+  private Behavior<Command> onPeers(Peers peers) {
+    if (seeded) return this;
+    for (ActorRef<Command> peer : peers.listing().getServiceInstances(KEY)) {
+      if (!peer.equals(getContext().getSelf())) {
+        seeded = true;
+        peer.tell(new Snapshot(getContext().messageAdapter(SnapshotReply.class, Seeded::new)));
+        break;
+      }
+    }
+    return this;
+  }
+
+  /** Keeps what the events already showed when it is newer (a delete while copying can come back: see README). */
+  private Behavior<Command> onSeeded(Seeded seeded) {
+    for (Todo todo : seeded.reply().todos()) {
+      todos.merge(todo.id(), todo, (mine, theirs) -> mine.version() >= theirs.version() ? mine : theirs);
+    }
+    getContext().getLog().info("Read side copied {} todos from another node", seeded.reply().todos().size());
     return this;
   }
 

@@ -169,6 +169,27 @@ class ConnectionRegistryTest {
   }
 
   @Test
+  void aGapInTheDeliveriesIsRepairedFromTheLedgerInOrder() {
+    Socket socket = socket("olga");
+    awaitSubscribed();
+    deliveries.tell(Topic.publish(delivery("olga", 1)));
+    assertEquals(push(delivery("olga", 1)), socket.probe().receiveMessage());
+    // 2 and 3 never reached this node; 4 shows the gap, 5 comes while it is repaired
+    deliveries.tell(Topic.publish(delivery("olga", 4)));
+    UserLedger.Sync sync = ledger.expectMessageClass(UserLedger.Sync.class);
+    assertEquals(1L, sync.lastSeq());
+    deliveries.tell(Topic.publish(delivery("olga", 5)));
+    TestProbe<ConnectionRegistry.Connections> barrier = testKit.createTestProbe();
+    registry.tell(new ConnectionRegistry.GetConnections(barrier.ref()));
+    barrier.receiveMessage();
+    socket.probe().expectNoMessage(Duration.ZERO);
+    sync.replyTo().tell(new UserLedger.SyncResult(UserLedger.SyncMode.RESUMED, EPOCH, 4,
+        java.util.List.of(delivery("olga", 2), delivery("olga", 3), delivery("olga", 4))));
+    for (long seq = 2; seq <= 5; seq++) assertEquals(push(delivery("olga", seq)), socket.probe().receiveMessage());
+    socket.probe().expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
   void aSocketThatCannotResumeIsToldToResync() {
     Socket socket = register("frank", "old-epoch", 40L);
     answer(new UserLedger.SyncResult(UserLedger.SyncMode.RESYNC, EPOCH, 12, java.util.List.of()));

@@ -48,9 +48,7 @@ final class TestServer implements AutoCloseable {
   static TestServer start(String overrides) {
     Config config =
         ConfigFactory.parseString(
-                overrides
-                    + "\n"
-                    + """
+                """
                     edf.http.port = 0
                     edf.chaos {
                       http-failure-rate = 0, lost-response-rate = 0, processing-failure-rate = 0
@@ -60,10 +58,12 @@ final class TestServer implements AutoCloseable {
                     edf.websocket.stats-interval = 200ms
                     pekko.remote.artery.canonical.port = 0
                     pekko.coordinated-shutdown.terminate-actor-system = on
+                    pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                     # the tests' own client sends bursts of requests
                     pekko.http.host-connection-pool.max-open-requests = 512
                     pekko.http.host-connection-pool.max-connections = 16
-                    """)
+                    """
+                    + overrides)
             .withFallback(ConfigFactory.load())
             .resolve();
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
