@@ -115,6 +115,31 @@ const MAX_COMMAND_IDS = 2000;
 const MAX_EARLY = 200;
 const MAX_OTHERS_PENDING = 500;
 
+/** A command as the user issues it: sending, first attempt, nothing known yet. */
+export function newEntry(
+  fields: Pick<CommandEntry, 'key' | 'kind' | 'entityId' | 'patch' | 'label'> & Partial<CommandEntry>,
+): CommandEntry {
+  return {
+    expectedVersion: null,
+    userSeq: null,
+    origin: 'local',
+    phase: 'sending',
+    attempt: 1,
+    nextAttemptAt: null,
+    retryReason: null,
+    commandId: null,
+    error: null,
+    rolledBack: false,
+    dismissed: false,
+    conflict: null,
+    resolution: null,
+    issuedAt: 0,
+    acceptedAt: null,
+    settledAt: null,
+    ...fields,
+  };
+}
+
 export function initialTodosState(userId: string, mode: Mode): TodosState {
   return {
     userId,
@@ -198,29 +223,15 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
       };
 
     case 'command/issued': {
-      const entry: CommandEntry = {
+      const entry = newEntry({
         key: action.key,
         kind: action.kind,
         entityId: action.entityId,
         patch: action.patch,
         label: action.label,
         expectedVersion: action.expectedVersion ?? null,
-        userSeq: null,
-        origin: 'local',
-        phase: 'sending',
-        attempt: 1,
-        nextAttemptAt: null,
-        retryReason: null,
-        commandId: null,
-        error: null,
-        rolledBack: false,
-        dismissed: false,
-        conflict: null,
-        resolution: null,
         issuedAt: action.at,
-        acceptedAt: null,
-        settledAt: null,
-      };
+      });
       return {
         ...state,
         commands: { ...state.commands, [entry.key]: entry },

@@ -1,30 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandEntry } from '../commands/commandReducer';
+import { newEntry, type CommandEntry } from '../commands/commandReducer';
 import { statusText } from './CommandStatus';
 
-const base: CommandEntry = {
-  key: 'k',
-  kind: 'create',
-  entityId: 'e',
-  patch: { text: 'x' },
-  label: 'x',
-  expectedVersion: null,
-  userSeq: null,
-  origin: 'local',
-  phase: 'sending',
-  attempt: 1,
-  nextAttemptAt: null,
-  retryReason: null,
-  commandId: null,
-  error: null,
-  rolledBack: false,
-  dismissed: false,
-  conflict: null,
-  resolution: null,
-  issuedAt: 0,
-  acceptedAt: null,
-  settledAt: null,
-};
+const base: CommandEntry = newEntry({ key: 'k', kind: 'create', entityId: 'e', patch: { text: 'x' }, label: 'x' });
 
 describe('statusText', () => {
   it('tells each phase', () => {

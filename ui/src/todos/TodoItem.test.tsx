@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { TodoPresence } from '../collab/presence';
-import type { CommandEntry } from '../commands/commandReducer';
+import { newEntry, type CommandEntry } from '../commands/commandReducer';
 import type { RowView } from '../commands/selectView';
 import { TodoItem } from './TodoItem';
 
@@ -30,30 +30,8 @@ function setup(r: RowView = row, presence?: TodoPresence) {
   return { ...handlers, rerender: (next: RowView) => rerender(view(next)) };
 }
 
-const entry = (over: Partial<CommandEntry>): CommandEntry => ({
-  key: 'k',
-  kind: 'update',
-  entityId: 'a1',
-  patch: { completed: true },
-  label: 'Buy milk',
-  expectedVersion: 2,
-  userSeq: null,
-  origin: 'local',
-  phase: 'sending',
-  attempt: 1,
-  nextAttemptAt: null,
-  retryReason: null,
-  commandId: null,
-  error: null,
-  rolledBack: false,
-  dismissed: false,
-  conflict: null,
-  resolution: null,
-  issuedAt: 0,
-  acceptedAt: null,
-  settledAt: null,
-  ...over,
-});
+const entry = (over: Partial<CommandEntry>): CommandEntry =>
+  newEntry({ key: 'k', kind: 'update', entityId: 'a1', patch: { completed: true }, label: 'Buy milk', expectedVersion: 2, ...over });
 
 describe('TodoItem', () => {
   it('carries the selectors the browser test relies on', () => {
