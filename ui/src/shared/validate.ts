@@ -1,5 +1,5 @@
 /** Small readers for untrusted JSON: they check, they never cast blindly. */
-import type { ChaosSettings, CommandError, Todo } from '../api/types';
+import { CHAOS_FIELDS, type ChaosSettings, type CommandError, type Todo } from '../api/types';
 
 export type Json = Record<string, unknown>;
 
@@ -39,23 +39,6 @@ export function readCommandError(value: unknown): CommandError | null {
 
 export function readChaosSettings(value: unknown): ChaosSettings | null {
   if (!isObject(value)) return null;
-  const fields = [
-    'httpFailureRate',
-    'lostResponseRate',
-    'processingFailureRate',
-    'minHttpDelayMs',
-    'maxHttpDelayMs',
-    'minDelayMs',
-    'maxDelayMs',
-  ] as const;
-  for (const field of fields) if (!isFiniteNumber(value[field])) return null;
-  return {
-    httpFailureRate: value.httpFailureRate as number,
-    lostResponseRate: value.lostResponseRate as number,
-    processingFailureRate: value.processingFailureRate as number,
-    minHttpDelayMs: value.minHttpDelayMs as number,
-    maxHttpDelayMs: value.maxHttpDelayMs as number,
-    minDelayMs: value.minDelayMs as number,
-    maxDelayMs: value.maxDelayMs as number,
-  };
+  for (const field of CHAOS_FIELDS) if (!isFiniteNumber(value[field])) return null;
+  return Object.fromEntries(CHAOS_FIELDS.map((field) => [field, value[field]])) as unknown as ChaosSettings;
 }
