@@ -63,18 +63,21 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
           }
         };
     sharding.init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), outlet, Clock.systemUTC())));
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), outlet, Clock.systemUTC(), ctx.getShard())));
   }
 
-  public static Behavior<Command> create(String entityId, Outlet outlet, Clock clock) {
+  /** @param shard asked to passivate this entity when it holds nothing; null in tests */
+  public static Behavior<Command> create(
+      String entityId, Outlet outlet, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new CommandProcessor(ctx, timers, entityId, outlet, clock)));
+        ctx -> Behaviors.withTimers(timers -> new CommandProcessor(ctx, timers, entityId, outlet, clock, shard)));
   }
 
   private final TimerScheduler<Command> timers;
   private final String entityId;
   private final Outlet outlet;
   private final Clock clock;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Deque<TodoCommand> queue = new ArrayDeque<>();
   private Todo todo;
   private boolean busy;
@@ -84,12 +87,14 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
       TimerScheduler<Command> timers,
       String entityId,
       Outlet outlet,
-      Clock clock) {
+      Clock clock,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(context);
     this.timers = timers;
     this.entityId = entityId;
     this.outlet = outlet;
     this.clock = clock;
+    this.shard = shard;
   }
 
   @Override
@@ -128,6 +133,10 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
       outlet.outcome(outcome);
     }
     scheduleHead();
+    // nothing to keep (no todo, nothing queued): free the memory; a new incarnation is the same
+    if (todo == null && queue.isEmpty() && shard != null) {
+      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+    }
     return this;
   }
 

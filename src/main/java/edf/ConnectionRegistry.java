@@ -117,21 +117,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   /** Every present window in the cluster, as {@link Presence} reports them: for snapshots. */
   private final Map<String, Presence.Window> presence = new java.util.LinkedHashMap<>();
   /** Accepted commands whose outcome has not come by yet; what a shutdown waits for. */
-  private final Set<String> outstanding = new HashSet<>();
-  /** Outcomes that overtook their own `todo.pending` (two topics); bounded. */
-  private final Set<String> early = boundedSet(10_000);
+  private final Outstanding outstanding = new Outstanding();
   private CloseAll closing;
   private boolean closeSent;
   private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
 
-  private static Set<String> boundedSet(int max) {
-    return java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > max;
-      }
-    });
-  }
 
   public static Behavior<Command> create(
       Wire wire,
@@ -193,6 +183,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     if (sockets.putIfAbsent(socket, new SocketInfo(register.userId(), register.windowId())) != null) return this;
     byUser.computeIfAbsent(register.userId(), u -> new HashSet<>()).add(socket);
     getContext().watchWith(socket, new SocketTerminated(socket));
+    if (closeSent) {
+      socket.tell(new SocketSession.Close(closing.code(), closing.reason()));
+      return this;
+    }
     getContext()
         .ask(
             UserLedger.SyncResult.class,
@@ -303,7 +297,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private Behavior<Command> onDelivery(WrappedDelivery wrapped) {
     Delivery delivery = wrapped.delivery();
-    if (delivery.commandId() != null && !outstanding.remove(delivery.commandId())) early.add(delivery.commandId());
+    if (delivery.commandId() != null) outstanding.ended(delivery.commandId());
     if (closing != null && outstanding.isEmpty()) getContext().getSelf().tell(DrainOver.INSTANCE);
     Set<ActorRef<SocketSession.Out>> own = byUser.get(delivery.userId());
     if (own == null) return this;
@@ -354,9 +348,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   }
 
   private Behavior<Command> onEvent(WrappedEvent wrapped) {
-    if (wrapped.event() instanceof TodoEvent.Pending pending && !early.remove(pending.commandId())) {
-      outstanding.add(pending.commandId());
-    }
+    if (wrapped.event() instanceof TodoEvent.Pending pending) outstanding.started(pending.commandId());
     broadcast(TODOS, () -> wire.event(wrapped.event()));
     return this;
   }

@@ -65,6 +65,8 @@ public final class Presence extends AbstractBehavior<Presence.Command> {
 
   private record Known(Window window, Instant refreshedAt) {}
 
+  private static final int REFRESH_SLICE = 500;
+
   private final ActorRef<Topic.Command<Event>> topic;
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final Timing timing;
@@ -156,9 +158,14 @@ public final class Presence extends AbstractBehavior<Presence.Command> {
   private Behavior<Command> onTick() {
     Instant now = clock.instant();
     List<Window> alive = new ArrayList<>();
-    for (Map.Entry<String, Local> e : local.entrySet()) {
+    for (var entries = local.entrySet().iterator(); entries.hasNext(); ) {
+      Map.Entry<String, Local> e = entries.next();
       Local window = e.getValue();
       boolean silent = window.lastSeen().isBefore(now.minus(timing.silence()));
+      if (window.silent() && window.lastSeen().isBefore(now.minus(timing.silence().multipliedBy(10)))) {
+        entries.remove(); // silent for long: forgotten, whether or not its socket said goodbye
+        continue;
+      }
       if (silent && !window.silent()) {
         e.setValue(new Local(window.window(), window.lastSeen(), true));
         topic.tell(Topic.publish(new Left(e.getKey(), window.window().userId())));
@@ -166,7 +173,10 @@ public final class Presence extends AbstractBehavior<Presence.Command> {
         alive.add(window.window());
       }
     }
-    if (!alive.isEmpty()) topic.tell(Topic.publish(new Refreshed(List.copyOf(alive))));
+    // in slices, so that no message between nodes grows with the number of windows
+    for (int from = 0; from < alive.size(); from += REFRESH_SLICE) {
+      topic.tell(Topic.publish(new Refreshed(List.copyOf(alive.subList(from, Math.min(alive.size(), from + REFRESH_SLICE))))));
+    }
     Instant stale = now.minus(timing.refresh().multipliedBy(3));
     known.entrySet().removeIf(e -> {
       boolean expired = e.getValue().refreshedAt().isBefore(stale);

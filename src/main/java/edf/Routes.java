@@ -396,6 +396,8 @@ public final class Routes extends AllDirectives {
                                 optionalHeaderValueByName(
                                     "Origin",
                                     origin -> {
+                                      if (!accepting.get())
+                                        return complete(problem.of(StatusCodes.SERVICE_UNAVAILABLE, "shutting-down", "The server is shutting down; connect again later"));
                                       if (origin.isPresent() && !originAllowed(origin.get(), host))
                                         return complete(problem.of(StatusCodes.FORBIDDEN, "origin-not-allowed", "This origin may not open a WebSocket here"));
                                       return parameterOptional("ticket", ticket ->
@@ -482,8 +484,11 @@ public final class Routes extends AllDirectives {
     return AskPattern.ask(target, message, timeout, system.scheduler());
   }
 
-  private String canonical(JsonNode body) {
-    return body.toString();
+  /** The request's fields in name order: a retry whose JSON lists them in another order is the same request. */
+  private static String canonical(JsonNode body) {
+    java.util.TreeMap<String, String> fields = new java.util.TreeMap<>();
+    body.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().toString()));
+    return fields.toString();
   }
 
   private static String sha256(String text) {

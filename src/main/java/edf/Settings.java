@@ -62,4 +62,11 @@ public record Settings(
         edf.getDuration("shutdown.drain-timeout"),
         new Presence.Timing(edf.getDuration("presence.silence-timeout"), edf.getDuration("presence.refresh-interval")));
   }
+
+  /** Never prints the secret or the ingest key. */
+  @Override
+  public String toString() {
+    return "Settings[host=" + host + ", port=" + port + ", secret=" + (secret.isEmpty() ? "(random)" : "(set)")
+        + ", ingestKey=" + (ingestKey.isEmpty() ? "(none)" : "(set)") + ", chaos=" + chaos + "]";
+  }
 }

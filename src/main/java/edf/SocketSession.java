@@ -60,6 +60,8 @@ public final class SocketSession {
   private final ObjectMapper mapper;
   private final ActorSystem<?> system;
   private final AtomicReference<Close> closing = new AtomicReference<>();
+  /** Set when the socket's stream has ended: nothing may announce this window after that. */
+  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
   private ActorRef<Out> self;
 
   private SocketSession(
@@ -147,7 +149,10 @@ public final class SocketSession {
 
     return Flow.fromSinkAndSourceCoupled(fromClient, toClient)
         .watchTermination((mat, done) -> {
-          done.whenComplete((d, failure) -> presence.tell(new Presence.Gone(windowId)));
+          done.whenComplete((d, failure) -> {
+            ended.set(true);
+            presence.tell(new Presence.Gone(windowId));
+          });
           return mat;
         });
   }
@@ -251,13 +256,17 @@ public final class SocketSession {
       entityId = null;
     }
     String fieldName = field.isTextual() ? field.asText() : null;
-    if (!entityOk || !fieldOk || (fieldName != null && entityId == null) || json.size() > 3) {
+    boolean onlyKnownFields = true;
+    for (var names = json.fieldNames(); names.hasNext(); ) {
+      onlyKnownFields &= java.util.Set.of("type", "entityId", "field").contains(names.next());
+    }
+    if (!entityOk || !fieldOk || (fieldName != null && entityId == null) || !onlyKnownFields) {
       self.tell(new Push(wire.error("bad-presence",
           "presence is {\"type\":\"presence\",\"entityId\": a todo id or null, \"field\": \"text\", \"completed\" or null}")));
       return DONE;
     }
     if (entityId == null) {
-      presence.tell(new Presence.Announce(new Presence.Window(windowId, userId, null, null)));
+      announce(new Presence.Window(windowId, userId, null, null));
       return DONE;
     }
     String id = entityId;
@@ -265,12 +274,17 @@ public final class SocketSession {
             readModel, r -> new TodoReadModel.Get(id, r), settings.askTimeout(), system.scheduler())
         .handle((todo, failure) -> {
           if (todo != null && todo.isPresent()) {
-            presence.tell(new Presence.Announce(new Presence.Window(windowId, userId, id, fieldName)));
+            announce(new Presence.Window(windowId, userId, id, fieldName));
           } else {
             self.tell(new Push(wire.error("unknown-todo", "No todo " + id)));
           }
           return Done.getInstance();
         });
+  }
+
+  /** Announces this window, unless its socket already ended (a `Gone` went out before). */
+  private void announce(Presence.Window window) {
+    if (!ended.get()) presence.tell(new Presence.Announce(window));
   }
 
   private boolean takePresenceToken() {

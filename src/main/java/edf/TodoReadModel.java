@@ -1,12 +1,10 @@
 package edf;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -49,7 +47,9 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
 
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final Map<String, Todo> todos = new LinkedHashMap<>();
-  private final Set<String> pending = new HashSet<>();
+  private static final int SNAPSHOT_SLICE = 1000;
+
+  private final Outstanding pending = new Outstanding();
   private boolean seeded;
 
 
@@ -103,10 +103,10 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
   private Behavior<Command> onEvent(WrappedEvent wrapped) {
     TodoEvent event = wrapped.event();
     if (event instanceof TodoEvent.Pending) {
-      pending.add(event.commandId());
+      pending.started(event.commandId());
       return this;
     }
-    pending.remove(event.commandId());
+    pending.ended(event.commandId());
     if (event instanceof TodoEvent.Changed changed) {
       if (changed.data() == null) todos.remove(changed.entityId());
       else todos.put(changed.entityId(), changed.data());
@@ -114,8 +114,12 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
     return this;
   }
 
+  /** The list in slices, so that no message between nodes grows with the number of todos. */
   private Behavior<Command> onSnapshot(Snapshot snapshot) {
-    snapshot.replyTo().tell(new SnapshotReply(List.copyOf(todos.values())));
+    List<Todo> all = List.copyOf(todos.values());
+    for (int from = 0; from < all.size(); from += SNAPSHOT_SLICE) {
+      snapshot.replyTo().tell(new SnapshotReply(List.copyOf(all.subList(from, Math.min(all.size(), from + SNAPSHOT_SLICE)))));
+    }
     return this;
   }
 

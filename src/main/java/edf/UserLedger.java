@@ -37,6 +37,9 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
 
   public static final String UNKNOWN_COMMAND = "unknown-command";
 
+  /** The largest replay sent to a resuming socket (in characters, well under Artery's frame size). */
+  private static final long MAX_REPLAY_CHARS = 1_000_000;
+
   public sealed interface Command extends CborSerializable {}
 
   /**
@@ -277,8 +280,16 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
       result = new SyncResult(SyncMode.FRESH, epoch, seq, java.util.List.of());
     } else if (canResume(sync.epoch(), sync.lastSeq())) {
       java.util.List<Delivery> missed = new java.util.ArrayList<>();
-      for (Sent sent : history) if (sent.delivery().seq() > sync.lastSeq()) missed.add(sent.delivery());
-      result = new SyncResult(SyncMode.RESUMED, epoch, seq, java.util.List.copyOf(missed));
+      long bytes = 0;
+      for (Sent sent : history) {
+        if (sent.delivery().seq() <= sync.lastSeq()) continue;
+        missed.add(sent.delivery());
+        bytes += sent.delivery().json().length();
+      }
+      // a replay must fit one message between nodes; a gap that large is better refetched
+      result = bytes > MAX_REPLAY_CHARS
+          ? new SyncResult(SyncMode.RESYNC, epoch, seq, java.util.List.of())
+          : new SyncResult(SyncMode.RESUMED, epoch, seq, java.util.List.copyOf(missed));
     } else {
       result = new SyncResult(SyncMode.RESYNC, epoch, seq, java.util.List.of());
     }

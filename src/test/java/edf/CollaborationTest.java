@@ -82,6 +82,8 @@ class CollaborationTest extends ServerTest {
       assertEquals("bad-presence", a.awaitType("error").get("code").asText());
       a.send("{\"type\":\"presence\",\"entityId\":null,\"field\":\"text\"}");
       assertEquals("bad-presence", a.awaitType("error").get("code").asText());
+      a.send("{\"type\":\"presence\",\"entityId\":null,\"colour\":\"red\"}");
+      assertEquals("bad-presence", a.awaitType("error").get("code").asText());
       a.send("{\"type\":\"presence\",\"entityId\":\"" + UUID.randomUUID() + "\",\"field\":null}");
       assertEquals("unknown-todo", a.awaitType("error").get("code").asText());
       for (int i = 0; i < 10; i++) a.send("{\"type\":\"presence\",\"entityId\":null,\"field\":null}");

@@ -46,7 +46,8 @@ class CommandProcessorTest {
                   events.ref().tell(event);
                 }
               },
-              Clock.systemUTC()));
+              Clock.systemUTC(),
+              null));
 
   TodoCommand command(TodoCommand.Type type, String text, Boolean completed, Long expected, long delayMs, boolean fail) {
     return new TodoCommand(
@@ -164,5 +165,27 @@ class CommandProcessorTest {
     CommandOutcome outcome = outcomes.receiveMessage();
     assertEquals(command.commandId(), outcome.commandId());
     return outcome;
+  }
+
+  @Test
+  void aProcessorWithNoTodoAndNothingQueuedAsksToBePassivated() {
+    TestProbe<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    String other = UUID.randomUUID().toString();
+    ActorRef<CommandProcessor.Command> p =
+        testKit.spawn(CommandProcessor.create(other, new CommandProcessor.Outlet() {
+          @Override
+          public void outcome(CommandOutcome outcome) {
+            outcomes.ref().tell(outcome);
+          }
+
+          @Override
+          public void event(TodoEvent event) {}
+        }, Clock.systemUTC(), shard.ref()));
+    p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "keep me", null, null, 0, false, Instant.now())));
+    outcomes.receiveMessage();
+    shard.expectNoMessage(Duration.ofMillis(100));
+    p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.DELETE, other, "alice", null, null, null, 0, false, Instant.now())));
+    outcomes.receiveMessage();
+    shard.expectMessageClass(org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate.class);
   }
 }

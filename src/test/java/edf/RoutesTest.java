@@ -159,7 +159,9 @@ class RoutesTest extends ServerTest {
   @Test
   void unknownPathsAndWrongMethodsAreProblemsToo() {
     assertProblem(server.get("/api/nothing-here", alice), 404, null);
-    assertProblem(server.send(HttpMethods.PUT, "/api/todos", alice, "{}"), 405, null);
+    TestServer.Response wrongMethod = server.send(HttpMethods.PUT, "/api/todos", alice, "{}");
+    assertProblem(wrongMethod, 405, null);
+    assertEquals("GET, POST", wrongMethod.header("Allow"));
     assertProblem(server.send(HttpMethods.DELETE, "/api/session", null, null), 405, null);
     assertProblem(server.get("/internal/nothing", null), 401, null);
   }
@@ -175,6 +177,13 @@ class RoutesTest extends ServerTest {
     assertEquals(first.json().get("entityId"), retry.json().get("entityId"), "even a server-chosen id is kept");
 
     assertProblem(server.post("/api/todos", alice, "{\"text\":\"Pay bills\"}", RawHeader.create("Idempotency-Key", key)), 422, null);
+    String both = "{\"id\":\"" + UUID.randomUUID() + "\",\"text\":\"Order\"}";
+    String reordered = "{\"text\":\"Order\"," + both.substring(1, both.indexOf(",\"text\"")) + "}";
+    String orderKey = UUID.randomUUID().toString();
+    assertEquals(
+        server.post("/api/todos", alice, both, RawHeader.create("Idempotency-Key", orderKey)).json().get("commandId"),
+        server.post("/api/todos", alice, reordered, RawHeader.create("Idempotency-Key", orderKey)).json().get("commandId"),
+        "the same fields in another order are the same request");
     // keys belong to their user: bob's use of the same key is a command of his own
     TestServer.Response bobs = server.post("/api/todos", bob, body, RawHeader.create("Idempotency-Key", key));
     assertEquals(202, bobs.status());
