@@ -19,8 +19,14 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
 
   public record Get(ActorRef<ChaosSettings> replyTo) implements Command {}
 
-  /** Replaces the settings (already validated) and tells the registry, which pushes `chaos`. */
-  public record Update(ChaosSettings settings, ActorRef<ChaosSettings> replyTo) implements Command {}
+  /**
+   * Applies a change to the current settings, validates the result, and on success tells the
+   * registry, which pushes `chaos`. Merging here, in the actor, keeps concurrent changes whole.
+   */
+  public record Update(ChaosSettings.Patch patch, ActorRef<Updated> replyTo) implements Command {}
+
+  /** The settings now in force, or the field that made the change invalid (nothing changed then). */
+  public record Updated(ChaosSettings settings, FieldError error) {}
 
   public record Roll(ActorRef<Dice> replyTo) implements Command {}
 
@@ -67,10 +73,16 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
   }
 
   private Behavior<Command> onUpdate(Update update) {
-    settings = update.settings();
+    ChaosSettings next = settings.with(update.patch());
+    var error = next.validate();
+    if (error.isPresent()) {
+      update.replyTo().tell(new Updated(settings, error.get()));
+      return this;
+    }
+    settings = next;
     getContext().getLog().info("Chaos settings changed to {}", settings);
     registry.tell(new ConnectionRegistry.ChaosChanged(settings));
-    update.replyTo().tell(settings);
+    update.replyTo().tell(new Updated(settings, null));
     return this;
   }
 

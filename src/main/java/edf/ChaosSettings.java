@@ -14,6 +14,28 @@ public record ChaosSettings(
     long maxDelayMs)
     implements CborSerializable {
 
+  /** A change to some of the settings; null fields stay as they are. */
+  public record Patch(
+      Double httpFailureRate,
+      Double lostResponseRate,
+      Double processingFailureRate,
+      Long minHttpDelayMs,
+      Long maxHttpDelayMs,
+      Long minDelayMs,
+      Long maxDelayMs) {}
+
+  /** These settings with the patch's fields applied (not yet validated). */
+  public ChaosSettings with(Patch p) {
+    return new ChaosSettings(
+        p.httpFailureRate() != null ? p.httpFailureRate() : httpFailureRate,
+        p.lostResponseRate() != null ? p.lostResponseRate() : lostResponseRate,
+        p.processingFailureRate() != null ? p.processingFailureRate() : processingFailureRate,
+        p.minHttpDelayMs() != null ? p.minHttpDelayMs() : minHttpDelayMs,
+        p.maxHttpDelayMs() != null ? p.maxHttpDelayMs() : maxHttpDelayMs,
+        p.minDelayMs() != null ? p.minDelayMs() : minDelayMs,
+        p.maxDelayMs() != null ? p.maxDelayMs() : maxDelayMs);
+  }
+
   /** No trouble at all: what tests and benchmarks start from. */
   public static final ChaosSettings NONE = new ChaosSettings(0, 0, 0, 0, 0, 0, 0);
 

@@ -79,8 +79,8 @@ public final class Requests {
     return new Event(userId, (com.fasterxml.jackson.databind.node.ObjectNode) payload);
   }
 
-  /** Merges the fields given onto the current settings; the result still needs validating. */
-  public ChaosSettings chaos(JsonNode body, ChaosSettings current) {
+  /** The fields given, type-checked; ranges are checked once merged onto the current settings. */
+  public ChaosSettings.Patch chaos(JsonNode body) {
     onlyFields(
         body,
         Set.of(
@@ -91,14 +91,14 @@ public final class Requests {
             "maxHttpDelayMs",
             "minDelayMs",
             "maxDelayMs"));
-    return new ChaosSettings(
-        rate(body, "httpFailureRate", current.httpFailureRate()),
-        rate(body, "lostResponseRate", current.lostResponseRate()),
-        rate(body, "processingFailureRate", current.processingFailureRate()),
-        millis(body, "minHttpDelayMs", current.minHttpDelayMs()),
-        millis(body, "maxHttpDelayMs", current.maxHttpDelayMs()),
-        millis(body, "minDelayMs", current.minDelayMs()),
-        millis(body, "maxDelayMs", current.maxDelayMs()));
+    return new ChaosSettings.Patch(
+        rate(body, "httpFailureRate"),
+        rate(body, "lostResponseRate"),
+        rate(body, "processingFailureRate"),
+        millis(body, "minHttpDelayMs"),
+        millis(body, "maxHttpDelayMs"),
+        millis(body, "minDelayMs"),
+        millis(body, "maxDelayMs"));
   }
 
   public static String uuid(String field, String value) {
@@ -152,15 +152,15 @@ public final class Requests {
     return text;
   }
 
-  private static double rate(JsonNode body, String field, double current) {
-    if (!body.has(field)) return current;
+  private static Double rate(JsonNode body, String field) {
+    if (!body.has(field)) return null;
     JsonNode node = body.get(field);
     if (!node.isNumber()) throw new Problem.InvalidRequest(field, "must be a number from 0 to 1");
     return node.doubleValue();
   }
 
-  private static long millis(JsonNode body, String field, long current) {
-    if (!body.has(field)) return current;
+  private static Long millis(JsonNode body, String field) {
+    if (!body.has(field)) return null;
     JsonNode node = body.get(field);
     if (!node.isIntegralNumber() || !node.canConvertToLong())
       throw new Problem.InvalidRequest(field, "must be a whole number of milliseconds");

@@ -324,15 +324,12 @@ public final class Routes extends AllDirectives {
     if (!settings.chaosUpdatable())
       return complete(problem.of(StatusCodes.FORBIDDEN, "chaos-locked", "Changing the chaos settings is turned off on this server"));
     return jsonBody(
-        body ->
-            onSuccess(
-                ask(chaos, Chaos.Get::new),
-                current -> {
-                  ChaosSettings next = requests.chaos(body, current);
-                  Optional<FieldError> error = next.validate();
-                  if (error.isPresent()) return complete(problem.invalid(error.get()));
-                  return onSuccess(ask(chaos, (ActorRef<ChaosSettings> r) -> new Chaos.Update(next, r)), this::ok);
-                }));
+        body -> {
+          ChaosSettings.Patch patch = requests.chaos(body);
+          return onSuccess(
+              ask(chaos, (ActorRef<Chaos.Updated> r) -> new Chaos.Update(patch, r)),
+              updated -> updated.error() != null ? complete(problem.invalid(updated.error())) : ok(updated.settings()));
+        });
   }
 
   // ---- /internal ----

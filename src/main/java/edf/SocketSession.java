@@ -49,7 +49,7 @@ public final class SocketSession {
   public record Close(int code, String reason) implements Out {}
 
   private final String userId;
-  private final String windowId = newWindowId();
+  private final String windowId = Ids.random();
   private final String epoch;
   private final Long lastSeq;
   private final Settings settings;
@@ -96,11 +96,6 @@ public final class SocketSession {
   private double presenceTokens = PRESENCE_PER_SECOND;
   private long presenceRefilledAt = System.nanoTime();
 
-  private static String newWindowId() {
-    byte[] bytes = new byte[9];
-    java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
 
   /**
    * Upgrades the request to a WebSocket served by a new session for this user; `epoch` and

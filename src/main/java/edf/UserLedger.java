@@ -167,7 +167,7 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
   private final Map<String, CommandStatus> statuses;
   private final Settings.History historySettings;
   private final java.util.ArrayDeque<Sent> history = new java.util.ArrayDeque<>();
-  private final String epoch = newEpoch();
+  private final String epoch = Ids.random();
   private long seq;
 
   private record Sent(Delivery delivery, Instant at) {}
@@ -304,11 +304,6 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
     return lastSeq >= oldestKept - 1;
   }
 
-  private static String newEpoch() {
-    byte[] bytes = new byte[9];
-    new java.security.SecureRandom().nextBytes(bytes);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
 
   private Behavior<Command> onIdle() {
     if (shard == null) return Behaviors.stopped();

@@ -20,11 +20,7 @@ class CollaborationTest extends ServerTest {
   String createTodo(String text) {
     String id = UUID.randomUUID().toString();
     String commandId = server.post("/api/todos", alice, "{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}").json().get("commandId").asText();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (server.get("/api/todos/" + id, alice).status() != 200) {
-      if (System.nanoTime() > deadline) throw new AssertionError("todo never appeared: " + commandId);
-      Thread.onSpinWait();
-    }
+    Eventually.get(() -> server.get("/api/todos/" + id, alice).status() == 200 ? commandId : null);
     return id;
   }
 

@@ -284,26 +284,17 @@ class RoutesTest extends ServerTest {
 
   /** Polls the status URL, as a client does, until the command reaches the given status. */
   private JsonNode awaitStatus(String token, String commandId, String status) {
-    return poll(() -> {
+    return Eventually.get(() -> {
       TestServer.Response r = server.get("/api/commands/" + commandId, token);
       return r.status() == 200 && status.equals(r.json().get("status").asText()) ? r.json() : null;
     });
   }
 
   private JsonNode awaitTodo(String id) {
-    return poll(() -> {
+    return Eventually.get(() -> {
       TestServer.Response r = server.get("/api/todos/" + id, alice);
       return r.status() == 200 ? r.json() : null;
     });
   }
 
-  private static JsonNode poll(java.util.function.Supplier<JsonNode> attempt) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode result = attempt.get();
-      if (result != null) return result;
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("condition not reached within 10 s");
-  }
 }
