@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * Owns the simulation settings and the random numbers behind them. A route asks for one {@link
@@ -14,6 +15,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * generator is shared between threads.
  */
 public final class Chaos extends AbstractBehavior<Chaos.Command> {
+
+  /** Where a node's accepted change goes, so that every node's Chaos takes it. */
+  public static final String TOPIC = "chaos";
 
   public sealed interface Command {}
 
@@ -39,23 +43,35 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
       boolean processingFailure) {}
 
   private final ActorRef<ConnectionRegistry.Command> registry;
+  private final ActorRef<Topic.Command<ChaosSettings>> topic;
   private final Random random;
   private ChaosSettings settings;
 
+  private record Changed(ChaosSettings settings) implements Command {}
+
   public static Behavior<Command> create(
-      ChaosSettings initial, long seed, ActorRef<ConnectionRegistry.Command> registry) {
-    return Behaviors.setup(ctx -> new Chaos(ctx, initial, seed, registry));
+      ChaosSettings initial,
+      long seed,
+      ActorRef<ConnectionRegistry.Command> registry,
+      ActorRef<Topic.Command<ChaosSettings>> topic) {
+    return Behaviors.setup(
+        ctx -> {
+          topic.tell(Topic.subscribe(ctx.messageAdapter(ChaosSettings.class, Changed::new)));
+          return new Chaos(ctx, initial, seed, registry, topic);
+        });
   }
 
   private Chaos(
       ActorContext<Command> context,
       ChaosSettings initial,
       long seed,
-      ActorRef<ConnectionRegistry.Command> registry) {
+      ActorRef<ConnectionRegistry.Command> registry,
+      ActorRef<Topic.Command<ChaosSettings>> topic) {
     super(context);
     this.settings = initial;
     this.random = seed == 0 ? new Random() : new Random(seed);
     this.registry = registry;
+    this.topic = topic;
   }
 
   @Override
@@ -64,6 +80,7 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
         .onMessage(Get.class, this::onGet)
         .onMessage(Update.class, this::onUpdate)
         .onMessage(Roll.class, this::onRoll)
+        .onMessage(Changed.class, this::onChanged)
         .build();
   }
 
@@ -80,9 +97,16 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
       return this;
     }
     settings = next;
+    topic.tell(Topic.publish(next));
+    update.replyTo().tell(new Updated(settings, null));
+    return this;
+  }
+
+  /** A change accepted on any node (this one included): in force here too, and pushed. */
+  private Behavior<Command> onChanged(Changed changed) {
+    settings = changed.settings();
     getContext().getLog().info("Chaos settings changed to {}", settings);
     registry.tell(new ConnectionRegistry.ChaosChanged(settings));
-    update.replyTo().tell(new Updated(settings, null));
     return this;
   }
 

@@ -63,19 +63,20 @@ public final class Guardian {
                       settings.resumeTimeout(), settings.outgoingBuffer()),
                   "connection-registry");
           system.receptionist().tell(Receptionist.register(ConnectionRegistry.KEY, registry));
+          ActorRef<Topic.Command<ChaosSettings>> chaosTopic =
+              ctx.spawn(Topic.create(ChaosSettings.class, Chaos.TOPIC), "chaos-topic");
           ActorRef<Chaos.Command> chaos =
-              ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry), "chaos");
+              ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry, chaosTopic), "chaos");
           ActorRef<TodoReadModel.Command> readModel =
               ctx.spawn(TodoReadModel.create(events, registry, settings.statsInterval()), "todo-read-model");
-          ActorRef<TicketRegistry.Command> tickets =
-              ctx.spawn(TicketRegistry.create(Clock.systemUTC()), "ticket-registry");
           CommandProcessor.init(system, events);
+          TicketRegistry.init(system, Clock.systemUTC());
           UserLedger.init(system, settings, events, deliveries);
           ActorRef<Topic.Command<Presence.Event>> presenceTopic =
               ctx.spawn(Topic.create(Presence.Event.class, Presence.TOPIC), "presence-topic");
           ActorRef<Presence.Command> presence =
               ctx.spawn(Presence.create(presenceTopic, registry, settings.presence(), Clock.systemUTC()), "presence");
-          Routes routes = new Routes(system, settings, Auth.fromSettings(settings), chaos, readModel, tickets, registry, presence);
+          Routes routes = new Routes(system, settings, Auth.fromSettings(settings), chaos, readModel, registry, presence);
           CoordinatedShutdown.get(system)
               .addTask(
                   CoordinatedShutdown.PhaseBeforeServiceUnbind(),

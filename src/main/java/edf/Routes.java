@@ -49,7 +49,6 @@ public final class Routes extends AllDirectives {
   private final Auth auth;
   private final ActorRef<Chaos.Command> chaos;
   private final ActorRef<TodoReadModel.Command> readModel;
-  private final ActorRef<TicketRegistry.Command> tickets;
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final SocketSession.Services sessions;
   private final ClusterSharding sharding;
@@ -66,7 +65,6 @@ public final class Routes extends AllDirectives {
       Auth auth,
       ActorRef<Chaos.Command> chaos,
       ActorRef<TodoReadModel.Command> readModel,
-      ActorRef<TicketRegistry.Command> tickets,
       ActorRef<ConnectionRegistry.Command> registry,
       ActorRef<Presence.Command> presence) {
     this.system = system;
@@ -74,7 +72,6 @@ public final class Routes extends AllDirectives {
     this.auth = auth;
     this.chaos = chaos;
     this.readModel = readModel;
-    this.tickets = tickets;
     this.registry = registry;
     this.sharding = ClusterSharding.get(system);
     this.mapper = Json.mapper(system);
@@ -420,7 +417,9 @@ public final class Routes extends AllDirectives {
     if (claims.isEmpty()) return ticketRefused();
     Auth.Claims c = claims.get();
     return onSuccess(
-        ask(tickets, (ActorRef<Boolean> r) -> new TicketRegistry.Redeem(c.nonce(), c.expiresAt(), r)),
+        sharding
+            .entityRefFor(TicketRegistry.ENTITY_TYPE_KEY, TicketRegistry.bucket(c.nonce()))
+            .<Boolean>ask(r -> new TicketRegistry.Redeem(c.nonce(), c.expiresAt(), r), timeout),
         fresh ->
             fresh
                 ? complete(SocketSession.open(upgrade, c.userId(), resume.epoch(), resume.lastSeq(), settings, sessions))

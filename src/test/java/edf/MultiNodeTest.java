@@ -63,6 +63,16 @@ class MultiNodeTest {
         // node two's read side started from node one's and follows the events
         Eventually.get(() -> two.get("/api/todos", alice).json().size() == 23 ? true : null);
         assertEquals(23, two.get("/api/todos", alice).json().size(), "3 todos from before node two joined, 20 after");
+
+        // a ticket opens one socket in the whole cluster
+        String ticket = one.ticket(alice);
+        try (WsClient first = WsClient.connect(one, "/ws?ticket=" + ticket)) {
+          assertEquals(101, first.upgradeStatus);
+          assertEquals(401, WsClient.connect(two, "/ws?ticket=" + ticket).upgradeStatus);
+        }
+        // a chaos change made on one node is in force on the other
+        assertEquals(200, one.send(org.apache.pekko.http.javadsl.model.HttpMethods.PUT, "/api/chaos", alice, "{\"processingFailureRate\":0.75}").status());
+        Eventually.get(() -> two.get("/api/chaos", alice).json().get("processingFailureRate").asDouble() == 0.75 ? true : null);
         socket.close();
       }
     }
