@@ -357,15 +357,22 @@ public final class Routes extends AllDirectives {
     return parameterOptional(
         "gc",
         gc -> {
-          if (gc.filter("true"::equals).isPresent()) System.gc();
-          Runtime runtime = Runtime.getRuntime();
+          // a full GC blocks: it runs on Pekko's dispatcher for blocking work, not on this one
+          CompletionStage<ConnectionRegistry.Connections> connections =
+              CompletableFuture.runAsync(
+                      () -> { if (gc.filter("true"::equals).isPresent()) System.gc(); },
+                      system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()))
+                  .thenCompose(done -> ask(registry, ConnectionRegistry.GetConnections::new));
           return onSuccess(
-              ask(registry, ConnectionRegistry.GetConnections::new),
-              c -> ok(Map.of(
-                  "heapUsedBytes", runtime.totalMemory() - runtime.freeMemory(),
-                  "heapCommittedBytes", runtime.totalMemory(),
-                  "sockets", c.sockets(),
-                  "users", c.users())));
+              connections,
+              c -> {
+                Runtime runtime = Runtime.getRuntime();
+                return ok(Map.of(
+                    "heapUsedBytes", runtime.totalMemory() - runtime.freeMemory(),
+                    "heapCommittedBytes", runtime.totalMemory(),
+                    "sockets", c.sockets(),
+                    "users", c.users()));
+              });
         });
   }
 

@@ -198,6 +198,12 @@ class WebSocketIntegrationTest extends ServerTest {
       RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"a b\",\"payload\":{\"type\":\"x\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "userId");
       RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":[]}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload");
       RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":3}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload.type");
+
+      TestServer.Response metrics = server.send(HttpMethods.GET, "/internal/metrics?gc=true", null, null, RawHeader.create("Authorization", "Bearer test-ingest-key"));
+      assertEquals(200, metrics.status());
+      assertTrue(metrics.json().get("sockets").asInt() >= 3, metrics.body());
+      assertTrue(metrics.json().get("heapUsedBytes").asLong() > 0, metrics.body());
+      assertEquals(401, server.get("/internal/metrics", null).status());
     }
   }
 }
