@@ -4,7 +4,7 @@
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSocket, fakeServer } from '../test/fakes';
+import { FakeSocket, fakeServer, stubBrowser } from '../test/fakes';
 import { App } from './App';
 
 vi.mock('uplot', () => ({
@@ -17,17 +17,8 @@ vi.mock('uplot', () => ({
 
 describe('App', () => {
   beforeEach(() => {
-    FakeSocket.all = [];
-    window.sessionStorage.clear();
+    stubBrowser();
     window.history.replaceState(null, '', '/');
-    vi.stubGlobal('WebSocket', FakeSocket);
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        observe() {}
-        disconnect() {}
-      },
-    );
   });
   afterEach(() => {
     vi.unstubAllGlobals();

@@ -1,5 +1,6 @@
 /** A fake server (fetch) and a fake WebSocket for tests of the whole app. */
 import { act } from '@testing-library/react';
+import type { Todo } from '../api/types';
 import { vi } from 'vitest';
 
 export class FakeSocket {
@@ -57,14 +58,8 @@ export interface Call {
 
 export const chaos = { httpFailureRate: 0, lostResponseRate: 0, processingFailureRate: 0, minHttpDelayMs: 0, maxHttpDelayMs: 0, minDelayMs: 0, maxDelayMs: 0 };
 
-export interface TodoJson {
-  id: string;
-  text: string;
-  completed: boolean;
-  version: number;
-  updatedBy: string;
-  updatedAt: string;
-}
+/** A todo as the server sends it. */
+export type TodoJson = Todo;
 
 export function todoJson(id: string, text: string, version = 1, updatedBy = 'alice', completed = false): TodoJson {
   return { id, text, completed, version, updatedBy, updatedAt: '2026-11-26T14:00:00.000Z' };
@@ -113,4 +108,18 @@ export function fakeServer() {
     setUserSeq: (seq: number) => (userSeq = seq),
     count: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).length,
   };
+}
+
+/** The browser parts the app needs and jsdom lacks: a fake WebSocket and ResizeObserver. */
+export function stubBrowser(): void {
+  FakeSocket.all = [];
+  window.sessionStorage.clear();
+  vi.stubGlobal('WebSocket', FakeSocket);
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      disconnect() {}
+    },
+  );
 }

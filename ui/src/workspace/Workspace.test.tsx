@@ -6,7 +6,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app/App';
-import { FakeSocket, fakeServer, todoJson } from '../test/fakes';
+import { FakeSocket, fakeServer, stubBrowser, todoJson } from '../test/fakes';
 
 vi.mock('uplot', () => ({
   default: class {
@@ -56,16 +56,7 @@ describe('the live window', () => {
     vi.setSystemTime(new Date('2026-11-26T14:00:00.000Z'));
     // Jitter at its middle, so backoff waits are known.
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    FakeSocket.all = [];
-    window.sessionStorage.clear();
-    vi.stubGlobal('WebSocket', FakeSocket);
-    vi.stubGlobal(
-      'ResizeObserver',
-      class {
-        observe() {}
-        disconnect() {}
-      },
-    );
+    stubBrowser();
   });
   afterEach(() => {
     vi.useRealTimers();
