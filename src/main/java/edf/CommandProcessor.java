@@ -39,6 +39,16 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
     INSTANCE
   }
 
+  /**
+   * What sharding sends once this entity asked to be passivated. Commands that reached the mailbox
+   * before the shard started buffering are still queued: they are processed (with their delays)
+   * before the entity stops, so none is lost; what arrives later waits in the shard for the next
+   * incarnation.
+   */
+  public enum Stop implements Command {
+    INSTANCE
+  }
+
   /** Where outcomes go: the issuing user's ledger and the topic everyone's read side listens to. */
   public interface Outlet {
     void outcome(CommandOutcome outcome);
@@ -63,7 +73,8 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
           }
         };
     sharding.init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), outlet, Clock.systemUTC(), ctx.getShard())));
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), outlet, Clock.systemUTC(), ctx.getShard()))
+            .withStopMessage(Stop.INSTANCE));
   }
 
   /** @param shard asked to passivate this entity when it holds nothing; null in tests */
@@ -81,6 +92,7 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
   private final Deque<TodoCommand> queue = new ArrayDeque<>();
   private Todo todo;
   private boolean busy;
+  private boolean stopping;
 
   private CommandProcessor(
       ActorContext<Command> context,
@@ -103,6 +115,7 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
         .onMessage(Enqueue.class, this::onEnqueue)
         .onMessageEquals(ProcessNext.INSTANCE, this::onProcessNext)
         .onMessage(GetQueued.class, this::onGetQueued)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
         .build();
   }
 
@@ -110,6 +123,11 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
     queue.addLast(enqueue.command());
     if (!busy) scheduleHead();
     return this;
+  }
+
+  private Behavior<Command> onStop() {
+    stopping = true;
+    return busy ? this : Behaviors.stopped();
   }
 
   private Behavior<Command> onGetQueued(GetQueued get) {
@@ -133,6 +151,7 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
       outlet.outcome(outcome);
     }
     scheduleHead();
+    if (stopping) return busy ? this : Behaviors.stopped();
     // nothing to keep (no todo, nothing queued): free the memory; a new incarnation is the same
     if (todo == null && queue.isEmpty() && shard != null) {
       shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
@@ -145,6 +164,8 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
     return switch (c.type()) {
       case CREATE -> {
         if (todo != null) yield failure(c, "already-exists", "A todo with this id already exists", todo);
+        // a todo created now would be lost when this incarnation stops
+        if (stopping) yield failure(c, "unloading", "This id was just freed and is being unloaded: create it again", null);
         todo = new Todo(entityId, c.text(), false, 1, c.userId(), clock.instant());
         yield success(c, todo);
       }

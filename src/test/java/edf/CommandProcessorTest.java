@@ -14,6 +14,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -167,25 +168,57 @@ class CommandProcessorTest {
     return outcome;
   }
 
+  /** A processor whose outcomes go to {@link #outcomes}, with a probe as its shard. */
+  ActorRef<CommandProcessor.Command> processorWithShard(String entityId, TestProbe<ClusterSharding.ShardCommand> shard) {
+    return testKit.spawn(CommandProcessor.create(entityId, new CommandProcessor.Outlet() {
+      @Override
+      public void outcome(CommandOutcome outcome) {
+        outcomes.ref().tell(outcome);
+      }
+
+      @Override
+      public void event(TodoEvent event) {}
+    }, Clock.systemUTC(), shard.ref()));
+  }
+
   @Test
   void aProcessorWithNoTodoAndNothingQueuedAsksToBePassivated() {
-    TestProbe<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     String other = UUID.randomUUID().toString();
-    ActorRef<CommandProcessor.Command> p =
-        testKit.spawn(CommandProcessor.create(other, new CommandProcessor.Outlet() {
-          @Override
-          public void outcome(CommandOutcome outcome) {
-            outcomes.ref().tell(outcome);
-          }
-
-          @Override
-          public void event(TodoEvent event) {}
-        }, Clock.systemUTC(), shard.ref()));
+    ActorRef<CommandProcessor.Command> p = processorWithShard(other, shard);
     p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "keep me", null, null, 0, false, Instant.now())));
     outcomes.receiveMessage();
     shard.expectNoMessage(Duration.ofMillis(100));
     p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.DELETE, other, "alice", null, null, null, 0, false, Instant.now())));
     outcomes.receiveMessage();
-    shard.expectMessageClass(org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate.class);
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+  }
+
+  @Test
+  void commandsQueuedWhenShardingStopsTheProcessorAreStillProcessedBeforeItStops() {
+    TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+    String other = UUID.randomUUID().toString();
+    ActorRef<CommandProcessor.Command> p = processorWithShard(other, shard);
+    p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.DELETE, other, "alice", null, null, null, 0, false, Instant.now())));
+    assertEquals("not-found", outcomes.receiveMessage().error().code());
+    shard.expectMessageClass(ClusterSharding.Passivate.class);
+
+    // these reached the mailbox before the shard started buffering; then comes sharding's stop message
+    TodoCommand update = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.UPDATE, other, "alice", "late", null, null, 500, false, Instant.now());
+    TodoCommand create = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "too late", null, null, 0, false, Instant.now());
+    p.tell(new CommandProcessor.Enqueue(update));
+    p.tell(new CommandProcessor.Enqueue(create));
+    p.tell(CommandProcessor.Stop.INSTANCE);
+
+    manualTime.expectNoMessageFor(Duration.ofMillis(400), outcomes);
+    manualTime.timePasses(Duration.ofMillis(100));
+    CommandOutcome updated = outcomes.receiveMessage();
+    assertEquals(update.commandId(), updated.commandId());
+    assertEquals("not-found", updated.error().code());
+    CommandOutcome created = outcomes.receiveMessage();
+    assertEquals(create.commandId(), created.commandId());
+    assertEquals("unloading", created.error().code());
+    outcomes.expectTerminated(p);
+    shard.expectNoMessage(Duration.ofMillis(50));
   }
 }
