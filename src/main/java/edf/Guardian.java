@@ -104,7 +104,7 @@ public final class Guardian {
             r -> new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "server shutting down", settings.drainTimeout(), r),
             settings.drainTimeout().plusSeconds(5),
             ctx.getSystem().scheduler())
-        .handle((connections, failure) -> Done.getInstance());
+        .handleAsync((connections, failure) -> Done.getInstance(), ctx.getSystem().executionContext());
   }
 
   private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {

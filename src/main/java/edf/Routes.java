@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
@@ -293,24 +294,25 @@ public final class Routes extends AllDirectives {
    * anything is accepted.
    */
   private Route flaky(Function<Chaos.Dice, Route> inner) {
-    CompletionStage<Chaos.Dice> rolled =
-        ask(chaos, Chaos.Roll::new)
-            .thenCompose(
-                dice ->
-                    dice.httpDelayMs() <= 0
-                        ? CompletableFuture.completedFuture(dice)
-                        : Patterns.after(
-                            Duration.ofMillis(dice.httpDelayMs()),
-                            system.classicSystem().scheduler(),
-                            system.executionContext(),
-                            () -> CompletableFuture.completedFuture(dice)));
     return onSuccess(
-        rolled,
-        dice ->
-            dice.httpFailure()
-                ? complete(problem.of(StatusCodes.INTERNAL_SERVER_ERROR, "simulated-failure",
-                    "Simulated failure before the request was handled: nothing was accepted, retry"))
-                : inner.apply(dice));
+        ask(chaos, Chaos.Roll::new),
+        dice -> {
+          if (dice.httpDelayMs() <= 0) return failOrHandle(dice, inner);
+          CompletionStage<Chaos.Dice> delayed =
+              Patterns.after(
+                  Duration.ofMillis(dice.httpDelayMs()),
+                  system.classicSystem().scheduler(),
+                  system.executionContext(),
+                  () -> CompletableFuture.completedFuture(dice));
+          return onSuccess(delayed, d -> failOrHandle(d, inner));
+        });
+  }
+
+  private Route failOrHandle(Chaos.Dice dice, Function<Chaos.Dice, Route> inner) {
+    return dice.httpFailure()
+        ? complete(problem.of(StatusCodes.INTERNAL_SERVER_ERROR, "simulated-failure",
+            "Simulated failure before the request was handled: nothing was accepted, retry"))
+        : inner.apply(dice);
   }
 
   private Route getChaos() {
@@ -362,7 +364,7 @@ public final class Routes extends AllDirectives {
               CompletableFuture.runAsync(
                       () -> { if (gc.filter("true"::equals).isPresent()) System.gc(); },
                       system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()))
-                  .thenCompose(done -> ask(registry, ConnectionRegistry.GetConnections::new));
+                  .thenComposeAsync(done -> ask(registry, ConnectionRegistry.GetConnections::new), system.executionContext());
           return onSuccess(
               connections,
               c -> {
@@ -473,11 +475,20 @@ public final class Routes extends AllDirectives {
   }
 
   private Route strictJson(Function<JsonNode, Route> inner) {
-    return extractStrictEntity(
-        Duration.ofSeconds(5),
-        settings.maxBodyBytes(),
-        entity -> inner.apply(requests.parse(entity.getData().utf8String())));
+    return extractRequestEntity(
+        entity -> {
+          // the usual case: the body came whole with the headers (Strict.toStrict with a size
+          // limit would run a stream per request to find that out)
+          if (entity instanceof HttpEntity.Strict strict && strict.getData().size() <= settings.maxBodyBytes()) {
+            return inner.apply(requests.parse(strict.getData().utf8String()));
+          }
+          return extractStrictEntity(
+              Duration.ofSeconds(5),
+              settings.maxBodyBytes(),
+              e -> inner.apply(requests.parse(e.getData().utf8String())));
+        });
   }
+
 
   private <T> Route ok(T value) {
     return complete(StatusCodes.OK, value, Jackson.marshaller(mapper));

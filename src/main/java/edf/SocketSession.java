@@ -144,10 +144,10 @@ public final class SocketSession {
 
     return Flow.fromSinkAndSourceCoupled(fromClient, toClient)
         .watchTermination((mat, done) -> {
-          done.whenComplete((d, failure) -> {
+          done.whenCompleteAsync((d, failure) -> {
             ended.set(true);
             presence.tell(new Presence.Gone(windowId));
-          });
+          }, system.executionContext());
           return mat;
         });
   }
@@ -173,7 +173,7 @@ public final class SocketSession {
         .limitWeighted(settings.maxMessageBytes(), SocketSession::utf8Length)
         .completionTimeout(settings.messageTimeout())
         .runFold(new StringBuilder(), StringBuilder::append, system)
-        .thenApply(sb -> Optional.of(sb.toString()))
+        .thenApplyAsync(sb -> Optional.of(sb.toString()), system.executionContext())
         .exceptionally(
             failure -> {
               boolean tooBig = failure instanceof StreamLimitReachedException
@@ -267,14 +267,14 @@ public final class SocketSession {
     String id = entityId;
     return org.apache.pekko.actor.typed.javadsl.AskPattern.<TodoReadModel.Command, Optional<Todo>>ask(
             readModel, r -> new TodoReadModel.Get(id, r), settings.askTimeout(), system.scheduler())
-        .handle((todo, failure) -> {
+        .handleAsync((todo, failure) -> {
           if (todo != null && todo.isPresent()) {
             announce(new Presence.Window(windowId, userId, id, fieldName));
           } else {
             self.tell(new Push(wire.error("unknown-todo", "No todo " + id)));
           }
           return Done.getInstance();
-        });
+        }, system.executionContext());
   }
 
   /** Announces this window, unless its socket already ended (a `Gone` went out before). */

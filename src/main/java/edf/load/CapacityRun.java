@@ -157,7 +157,7 @@ final class CapacityRun {
               flow, ConnectionContext.noEncryption(), Optional.empty(), settings,
               Logging.getLogger(client.classicSystem(), CapacityRun.class), Materializer.matFromSystem(client));
           closers.add(pair.second());
-          return pair.first().thenApply(u -> u.response().status().intValue() == 101).exceptionally(f -> false);
+          return pair.first().thenApplyAsync(u -> u.response().status().intValue() == 101, client.executionContext()).exceptionally(f -> false);
         });
   }
 

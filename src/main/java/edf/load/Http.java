@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -30,14 +32,27 @@ final class Http {
     this.timeout = timeout;
   }
 
-  CompletionStage<Reply> send(HttpMethod method, String path, String token, String body, List<HttpHeader> headers) {
+  /**
+   * One request, read to the end. Pekko's CompletionStages run plain callbacks (thenApply and
+   * friends) on ForkJoinPool.commonPool, which on a 2-core machine means one new thread per
+   * callback; so every step here runs on the actor system's dispatcher, and callers get a plain
+   * CompletableFuture whose callbacks run where it was completed.
+   */
+  CompletableFuture<Reply> send(HttpMethod method, String path, String token, String body, List<HttpHeader> headers) {
     HttpRequest request = HttpRequest.create(base + path).withMethod(method).addHeaders(headers);
     if (token != null) request = request.addHeader(RawHeader.create("Authorization", "Bearer " + token));
     if (body != null) request = request.withEntity(ContentTypes.APPLICATION_JSON, body);
+    Executor dispatcher = system.executionContext();
     return org.apache.pekko.http.javadsl.Http.get(system)
         .singleRequest(request)
-        .thenCompose(r -> r.entity().toStrict(timeout.toMillis(), system)
-            .thenApply(strict -> new Reply(r.status().intValue(), parse(strict.getData().utf8String()))))
+        .thenComposeAsync(r -> {
+          int status = r.status().intValue();
+          if (r.entity() instanceof HttpEntity.Strict strict) {
+            return CompletableFuture.completedFuture(new Reply(status, parse(strict.getData().utf8String())));
+          }
+          return r.entity().toStrict(timeout.toMillis(), system)
+              .thenApplyAsync(s -> new Reply(status, parse(s.getData().utf8String())), dispatcher);
+        }, dispatcher)
         .toCompletableFuture()
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(failure -> new Reply(-1, null));

@@ -64,6 +64,8 @@ public final class LoadSimulator {
             pekko.http.host-connection-pool.max-connections = %d
             pekko.http.host-connection-pool.max-open-requests = 16384
             pekko.http.client.idle-timeout = 10m
+            # the simulator reads status and body only: Date and Location stay raw, unparsed
+            pekko.http.host-connection-pool.client.parsing.modeled-header-parsing = off
             pekko.http.client.websocket.periodic-keep-alive-max-idle = infinite
             """.formatted(Integer.getInteger("httpConnections", 512)))
         .withFallback(ConfigFactory.defaultReference());

@@ -152,14 +152,14 @@ final class UserRun {
               org.apache.pekko.http.javadsl.Http.get(system).singleWebSocketRequest(
                   WebSocketRequest.create(wsBase + "/ws?ticket=" + ticket.json().get("ticket").asText()), flow, materializer);
           sockets.add(pair.second());
-          return pair.first().thenCompose(upgrade -> {
+          return pair.first().thenComposeAsync(upgrade -> {
             if (upgrade.response().status().intValue() != 101) {
               metrics.socketFailures.increment();
               return CompletableFuture.completedFuture(false);
             }
             metrics.socketsOpen.increment();
             return welcomed.completeOnTimeout(false, 20, java.util.concurrent.TimeUnit.SECONDS);
-          }).exceptionally(failure -> {
+          }, system.executionContext()).exceptionally(failure -> {
             metrics.socketFailures.increment();
             return false;
           });
