@@ -78,18 +78,21 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  /** This node's ConnectionRegistry, to ask it what it holds. */
+  /** This node's ConnectionRegistry, to ask it what it holds (the receptionist lists it soon after start). */
   org.apache.pekko.actor.typed.ActorRef<ConnectionRegistry.Command> registry() {
-    try {
-      return org.apache.pekko.actor.typed.javadsl.AskPattern
-          .<org.apache.pekko.actor.typed.receptionist.Receptionist.Command, org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>ask(
-              system.receptionist(), r -> org.apache.pekko.actor.typed.receptionist.Receptionist.find(ConnectionRegistry.KEY, r),
-              Duration.ofSeconds(5), system.scheduler())
-          .toCompletableFuture().get(10, TimeUnit.SECONDS)
-          .getServiceInstances(ConnectionRegistry.KEY).iterator().next();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Eventually.get(() -> {
+      try {
+        var instances = org.apache.pekko.actor.typed.javadsl.AskPattern
+            .<org.apache.pekko.actor.typed.receptionist.Receptionist.Command, org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>ask(
+                system.receptionist(), r -> org.apache.pekko.actor.typed.receptionist.Receptionist.find(ConnectionRegistry.KEY, r),
+                Duration.ofSeconds(5), system.scheduler())
+            .toCompletableFuture().get(10, TimeUnit.SECONDS)
+            .getServiceInstances(ConnectionRegistry.KEY);
+        return instances.isEmpty() ? null : instances.iterator().next();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   String url(String path) {
