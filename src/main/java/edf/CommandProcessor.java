@@ -92,6 +92,9 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
   private final Deque<TodoCommand> queue = new ArrayDeque<>();
   private Todo todo;
   private boolean busy;
+  /** Passivation was asked for: this incarnation is going to stop. */
+  private boolean leaving;
+  /** Sharding's stop message came: stop once the queue is empty. */
   private boolean stopping;
 
   private CommandProcessor(
@@ -126,6 +129,7 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
   }
 
   private Behavior<Command> onStop() {
+    leaving = true;
     stopping = true;
     return busy ? this : Behaviors.stopped();
   }
@@ -153,7 +157,8 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
     scheduleHead();
     if (stopping) return busy ? this : Behaviors.stopped();
     // nothing to keep (no todo, nothing queued): free the memory; a new incarnation is the same
-    if (todo == null && queue.isEmpty() && shard != null) {
+    if (todo == null && queue.isEmpty() && shard != null && !leaving) {
+      leaving = true;
       shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
     }
     return this;
@@ -165,7 +170,7 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
       case CREATE -> {
         if (todo != null) yield failure(c, "already-exists", "A todo with this id already exists", todo);
         // a todo created now would be lost when this incarnation stops
-        if (stopping) yield failure(c, "unloading", "This id was just freed and is being unloaded: create it again", null);
+        if (leaving) yield failure(c, "unloading", "This id was just freed and is being unloaded: create it again", null);
         todo = new Todo(entityId, c.text(), false, 1, c.userId(), clock.instant());
         yield success(c, todo);
       }

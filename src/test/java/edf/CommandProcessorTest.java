@@ -203,6 +203,15 @@ class CommandProcessorTest {
     assertEquals("not-found", outcomes.receiveMessage().error().code());
     shard.expectMessageClass(ClusterSharding.Passivate.class);
 
+    // until sharding's stop message comes, commands that reached the mailbox are processed, but a
+    // todo created now would be lost with this incarnation
+    TodoCommand early = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "early", null, null, 0, false, Instant.now());
+    p.tell(new CommandProcessor.Enqueue(early));
+    CommandOutcome refused = outcomes.receiveMessage();
+    assertEquals(early.commandId(), refused.commandId());
+    assertEquals("unloading", refused.error().code());
+    shard.expectNoMessage(Duration.ofMillis(50));
+
     // these reached the mailbox before the shard started buffering; then comes sharding's stop message
     TodoCommand update = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.UPDATE, other, "alice", "late", null, null, 500, false, Instant.now());
     TodoCommand create = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "too late", null, null, 0, false, Instant.now());
