@@ -475,18 +475,14 @@ public final class Routes extends AllDirectives {
   }
 
   private Route strictJson(Function<JsonNode, Route> inner) {
+    Function<HttpEntity.Strict, Route> parsed = e -> inner.apply(requests.parse(e.getData().utf8String()));
     return extractRequestEntity(
-        entity -> {
-          // the usual case: the body came whole with the headers (Strict.toStrict with a size
-          // limit would run a stream per request to find that out)
-          if (entity instanceof HttpEntity.Strict strict && strict.getData().size() <= settings.maxBodyBytes()) {
-            return inner.apply(requests.parse(strict.getData().utf8String()));
-          }
-          return extractStrictEntity(
-              Duration.ofSeconds(5),
-              settings.maxBodyBytes(),
-              e -> inner.apply(requests.parse(e.getData().utf8String())));
-        });
+        entity ->
+            // the usual case: the body came whole with the headers (Strict.toStrict with a size
+            // limit would run a stream per request to find that out)
+            entity instanceof HttpEntity.Strict strict && strict.getData().size() <= settings.maxBodyBytes()
+                ? parsed.apply(strict)
+                : extractStrictEntity(Duration.ofSeconds(5), settings.maxBodyBytes(), parsed::apply));
   }
 
 
