@@ -3,57 +3,112 @@ package edf;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * The write side of one todo: a sharded entity (one per todo id) that holds the todo and a FIFO
- * queue of accepted commands. Each command waits its rolled delay, then is applied or fails; every
- * outcome goes to the issuing user's {@link UserLedger} and, as a {@link TodoEvent}, to everyone.
+ * The write side of one todo: an event-sourced, sharded entity (one per todo id) that owns the todo
+ * and the FIFO queue of its accepted commands. A command is queued durably ({@link Queued}) before
+ * its user's ledger answers 202, waits its rolled delay at the head of the queue, and its outcome is
+ * stored ({@link Processed}) before it goes to the user's {@link UserLedger} and, as a {@link
+ * TodoEvent}, to everyone. After a restart, a passivation or a move to another node the queue is
+ * recovered from the journal and processing goes on where it stopped.
+ *
+ * <p>Enqueue is idempotent per command id: a command already queued is acknowledged again, and one
+ * already processed (among the newest {@value #RECENT} of this todo) has its outcome sent again, so a
+ * ledger may repeat an Enqueue whenever it is unsure it arrived.
  */
-public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Command> {
+public final class CommandProcessor
+    extends EventSourcedBehavior<CommandProcessor.Command, CommandProcessor.Event, CommandProcessor.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "CommandProcessor");
 
+  /** Every event of every todo carries this tag: the read side follows it in the journal. */
+  public static final String TAG = "todo";
+
+  /** How many processed command ids (with their outcomes) a todo remembers, for repeated Enqueues. */
+  static final int RECENT = 256;
+
   public sealed interface Command extends CborSerializable {}
 
-  public record Enqueue(TodoCommand command) implements Command {}
+  /** Queue a command; answered with {@link Enqueued} once it is stored (or was already). */
+  public record Enqueue(TodoCommand command, ActorRef<Enqueued> replyTo) implements Command {}
+
+  public record Enqueued(String commandId) implements CborSerializable {}
 
   /** How many commands wait in this todo's queue (the one in its delay included). */
   public record GetQueued(ActorRef<Integer> replyTo) implements Command {}
 
-  private enum ProcessNext implements Command {
+  /** Starts the entity so that it goes on with its stored queue; nothing else. */
+  public enum Wake implements Command {
     INSTANCE
   }
 
   /**
-   * What sharding sends once this entity asked to be passivated. Commands that reached the mailbox
-   * before the shard started buffering are still queued: they are processed (with their delays)
-   * before the entity stops, so none is lost; what arrives later waits in the shard for the next
-   * incarnation.
+   * What sharding sends when it stops this entity (passivation, or handing its shard to another
+   * node). Whatever is queued is in the journal; if anything is, the entity wakes itself again
+   * through sharding so that the next incarnation, here or elsewhere, goes on with it.
    */
   public enum Stop implements Command {
     INSTANCE
   }
 
-  /** Where outcomes go: the issuing user's ledger and the topic everyone's read side listens to. */
+  private enum ProcessNext implements Command {
+    INSTANCE
+  }
+
+  public sealed interface Event extends Stored {}
+
+  public record Queued(TodoCommand command) implements Event {}
+
+  /** The head of the queue was processed; `outcome.data()` is the todo after it when it succeeded. */
+  public record Processed(CommandOutcome outcome) implements Event {}
+
+  /** The stored form of {@link State}. */
+  public record Snapshot(Todo todo, List<TodoCommand> queue, List<CommandOutcome> recent) implements Stored {}
+
+  /** Changed only by the event handler; copied into a {@link Snapshot} when one is stored. */
+  public static final class State {
+    Todo todo;
+    final ArrayDeque<TodoCommand> queue = new ArrayDeque<>();
+    final Map<String, CommandOutcome> recent = Bounded.map(RECENT);
+
+    boolean isQueued(String commandId) {
+      for (TodoCommand c : queue) if (c.commandId().equals(commandId)) return true;
+      return false;
+    }
+  }
+
+  /** Where outcomes go: the issuing user's ledger, the topic everyone listens to, and sharding. */
   public interface Outlet {
     void outcome(CommandOutcome outcome);
 
     void event(TodoEvent event);
+
+    /** Sends {@link Wake} to this todo's entity through sharding. */
+    void wake(String entityId);
   }
 
   public static void init(ActorSystem<?> system, ActorRef<Topic.Command<TodoEvent>> events) {
@@ -71,31 +126,37 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
           public void event(TodoEvent event) {
             events.tell(Topic.publish(event));
           }
+
+          @Override
+          public void wake(String entityId) {
+            sharding.entityRefFor(ENTITY_TYPE_KEY, entityId).tell(Wake.INSTANCE);
+          }
         };
     sharding.init(
         Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), outlet, Clock.systemUTC(), ctx.getShard()))
             .withStopMessage(Stop.INSTANCE));
   }
 
-  /** @param shard asked to passivate this entity when it holds nothing; null in tests */
+  /** @param shard asked to passivate this entity once its todo is deleted and nothing waits; null in tests */
   public static Behavior<Command> create(
       String entityId, Outlet outlet, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(timers -> new CommandProcessor(ctx, timers, entityId, outlet, clock, shard)));
   }
 
+  public static PersistenceId persistenceId(String entityId) {
+    return PersistenceId.of(ENTITY_TYPE_KEY.name(), entityId);
+  }
+
+  private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final String entityId;
   private final Outlet outlet;
   private final Clock clock;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Deque<TodoCommand> queue = new ArrayDeque<>();
-  private Todo todo;
-  private boolean busy;
-  /** Passivation was asked for: this incarnation is going to stop. */
-  private boolean leaving;
-  /** Sharding's stop message came: stop once the queue is empty. */
-  private boolean stopping;
+  /** A ProcessNext is on its way for the head of the queue. */
+  private boolean headScheduled;
+  private boolean passivating;
 
   private CommandProcessor(
       ActorContext<Command> context,
@@ -104,7 +165,10 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
       Outlet outlet,
       Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(context);
+    super(
+        persistenceId(entityId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.context = context;
     this.timers = timers;
     this.entityId = entityId;
     this.outlet = outlet;
@@ -113,94 +177,164 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
   }
 
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Enqueue.class, this::onEnqueue)
-        .onMessageEquals(ProcessNext.INSTANCE, this::onProcessNext)
-        .onMessage(GetQueued.class, this::onGetQueued)
-        .onMessageEquals(Stop.INSTANCE, this::onStop)
+  public State emptyState() {
+    return new State();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Enqueue.class, this::onEnqueue)
+        .onCommand(ProcessNext.class, (state, next) -> onProcessNext(state))
+        .onCommand(GetQueued.class, (state, get) -> Effect().none().thenRun(s -> get.replyTo().tell(s.queue.size())))
+        .onCommand(Wake.class, (state, wake) -> Effect().none())
+        .onCommand(Stop.class, (state, stop) -> onStop(state))
         .build();
   }
 
-  private Behavior<Command> onEnqueue(Enqueue enqueue) {
-    queue.addLast(enqueue.command());
-    if (!busy) scheduleHead();
-    return this;
+  private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> onEnqueue(State state, Enqueue enqueue) {
+    String commandId = enqueue.command().commandId();
+    if (state.isQueued(commandId)) {
+      return Effect().none().thenRun(s -> enqueue.replyTo().tell(new Enqueued(commandId)));
+    }
+    CommandOutcome done = state.recent.get(commandId);
+    if (done != null) {
+      return Effect().none().thenRun(s -> {
+        enqueue.replyTo().tell(new Enqueued(commandId));
+        outlet.outcome(done);
+      });
+    }
+    return Effect()
+        .persist(new Queued(enqueue.command()))
+        .thenRun(s -> {
+          enqueue.replyTo().tell(new Enqueued(commandId));
+          TodoCommand c = enqueue.command();
+          outlet.event(new TodoEvent.Pending(entityId, commandId, c.userId(), c.acceptedAt(), lastSequenceNumber(context)));
+          scheduleHead(s);
+        });
   }
 
-  private Behavior<Command> onStop() {
-    leaving = true;
-    stopping = true;
-    return busy ? this : Behaviors.stopped();
+  private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> onProcessNext(State state) {
+    headScheduled = false;
+    TodoCommand head = state.queue.peekFirst();
+    if (head == null) return Effect().none();
+    CommandOutcome outcome = apply(state.todo, head);
+    return Effect()
+        .persist(new Processed(outcome))
+        .thenRun(s -> {
+          outlet.event(toEvent(outcome, lastSequenceNumber(context)));
+          outlet.outcome(outcome);
+          scheduleHead(s);
+          // nothing to keep in memory (no todo, nothing queued): the journal has it all
+          if (s.todo == null && s.queue.isEmpty() && shard != null && !passivating) {
+            passivating = true;
+            shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+          }
+        });
   }
 
-  private Behavior<Command> onGetQueued(GetQueued get) {
-    get.replyTo().tell(queue.size());
-    return this;
+  private org.apache.pekko.persistence.typed.javadsl.Effect<Event, State> onStop(State state) {
+    boolean pending = !state.queue.isEmpty();
+    return Effect().none().thenRun(s -> { if (pending) outlet.wake(entityId); }).thenStop();
   }
 
-  private void scheduleHead() {
-    TodoCommand head = queue.peekFirst();
-    busy = head != null;
-    if (!busy) return;
-    if (head.delayMs() <= 0) getContext().getSelf().tell(ProcessNext.INSTANCE);
+  private void scheduleHead(State state) {
+    TodoCommand head = state.queue.peekFirst();
+    if (head == null || headScheduled) return;
+    headScheduled = true;
+    if (head.delayMs() <= 0) context.getSelf().tell(ProcessNext.INSTANCE);
     else timers.startSingleTimer(ProcessNext.INSTANCE, Duration.ofMillis(head.delayMs()));
   }
 
-  private Behavior<Command> onProcessNext() {
-    TodoCommand command = queue.pollFirst();
-    if (command != null) {
-      CommandOutcome outcome = apply(command);
-      outlet.event(toEvent(outcome));
-      outlet.outcome(outcome);
-    }
-    scheduleHead();
-    if (stopping) return busy ? this : Behaviors.stopped();
-    // nothing to keep (no todo, nothing queued): free the memory; a new incarnation is the same
-    if (todo == null && queue.isEmpty() && shard != null && !leaving) {
-      leaving = true;
-      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
-    }
-    return this;
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Queued.class, (state, queued) -> {
+          state.queue.addLast(queued.command());
+          return state;
+        })
+        .onEvent(Processed.class, (state, processed) -> {
+          CommandOutcome outcome = processed.outcome();
+          state.queue.pollFirst();
+          if (outcome.success()) state.todo = outcome.data();
+          state.recent.put(outcome.commandId(), outcome);
+          return state;
+        })
+        .build();
   }
 
-  private CommandOutcome apply(TodoCommand c) {
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::scheduleHead)
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(TAG);
+  }
+
+  /** Snapshots keep recovery short; the events stay: the read side replays them. */
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return new Snapshot(state.todo, List.copyOf(state.queue), List.copyOf(state.recent.values()));
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        Snapshot snapshot = (Snapshot) from;
+        State state = new State();
+        state.todo = snapshot.todo();
+        state.queue.addAll(snapshot.queue());
+        snapshot.recent().forEach(o -> state.recent.put(o.commandId(), o));
+        return state;
+      }
+    };
+  }
+
+  private CommandOutcome apply(Todo todo, TodoCommand c) {
     if (c.fail()) return failure(c, "processing-failed", "Processing failed (simulated)", null);
     return switch (c.type()) {
-      case CREATE -> {
-        if (todo != null) yield failure(c, "already-exists", "A todo with this id already exists", todo);
-        // a todo created now would be lost when this incarnation stops
-        if (leaving) yield failure(c, "unloading", "This id was just freed and is being unloaded: create it again", null);
-        todo = new Todo(entityId, c.text(), false, 1, c.userId(), clock.instant());
-        yield success(c, todo);
-      }
+      case CREATE -> todo != null
+          ? failure(c, "already-exists", "A todo with this id already exists", todo)
+          : success(c, new Todo(entityId, c.text(), false, 1, c.userId(), clock.instant()));
       case UPDATE -> {
         if (todo == null) yield failure(c, "not-found", "The todo does not exist", null);
-        if (stale(c)) yield conflict(c);
-        todo =
+        if (stale(todo, c)) yield conflict(todo, c);
+        yield success(
+            c,
             new Todo(
                 entityId,
                 Objects.requireNonNullElse(c.text(), todo.text()),
                 Objects.requireNonNullElse(c.completed(), todo.completed()),
                 todo.version() + 1,
                 c.userId(),
-                clock.instant());
-        yield success(c, todo);
+                clock.instant()));
       }
       case DELETE -> {
         if (todo == null) yield failure(c, "not-found", "The todo does not exist", null);
-        if (stale(c)) yield conflict(c);
-        todo = null;
+        if (stale(todo, c)) yield conflict(todo, c);
         yield success(c, null);
       }
     };
   }
 
-  private boolean stale(TodoCommand c) {
+  private static boolean stale(Todo todo, TodoCommand c) {
     return c.expectedVersion() != null && c.expectedVersion() != todo.version();
   }
 
-  private CommandOutcome conflict(TodoCommand c) {
+  private CommandOutcome conflict(Todo todo, TodoCommand c) {
     return failure(
         c,
         "conflict",
@@ -225,9 +359,17 @@ public final class CommandProcessor extends AbstractBehavior<CommandProcessor.Co
         clock.instant());
   }
 
-  private static TodoEvent toEvent(CommandOutcome o) {
+  /** What everyone learns of an outcome stored with this sequence number. */
+  static TodoEvent toEvent(CommandOutcome o, long seqNr) {
     return o.success()
-        ? new TodoEvent.Changed(o.entityId(), o.commandId(), o.userId(), o.type(), o.data(), o.completedAt())
-        : new TodoEvent.Failed(o.entityId(), o.commandId(), o.userId(), o.error().code(), o.completedAt());
+        ? new TodoEvent.Changed(o.entityId(), o.commandId(), o.userId(), o.type(), o.data(), o.completedAt(), seqNr)
+        : new TodoEvent.Failed(o.entityId(), o.commandId(), o.userId(), o.error().code(), o.completedAt(), seqNr);
+  }
+
+  /** What everyone learns of a stored event of a todo: the read side's view of the journal. */
+  static TodoEvent toEvent(Event event, long seqNr) {
+    if (event instanceof Processed processed) return toEvent(processed.outcome(), seqNr);
+    TodoCommand c = ((Queued) event).command();
+    return new TodoEvent.Pending(c.entityId(), c.commandId(), c.userId(), c.acceptedAt(), seqNr);
   }
 }

@@ -65,15 +65,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   public record Connections(int sockets, int users) {}
 
   /**
-   * Shutdown: once every accepted command's outcome has passed through here (or `drain` is over),
-   * close every socket with this code; answered once none is left.
+   * Shutdown: close every socket with this code (sockets that register later too); answered once
+   * none is left. The queue was drained before (see {@link TodoReadModel.AwaitDrained}); an outcome
+   * still on its way reaches its user by resume, from the user's stored history.
    */
-  public record CloseAll(int code, String reason, Duration drain, ActorRef<Connections> replyTo)
-      implements Command {}
-
-  private enum DrainOver implements Command {
-    INSTANCE
-  }
+  public record CloseAll(int code, String reason, ActorRef<Connections> replyTo) implements Command {}
 
   private record SocketTerminated(ActorRef<SocketSession.Out> socket) implements Command {}
 
@@ -116,11 +112,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private final List<ActorRef<Connections>> waitingForEmpty = new ArrayList<>();
   /** Every present window in the cluster, as {@link Presence} reports them: for snapshots. */
   private final Map<String, Presence.Window> presence = new java.util.LinkedHashMap<>();
-  /** Accepted commands whose outcome has not come by yet; what a shutdown waits for. */
-  private final Outstanding outstanding = new Outstanding();
   private CloseAll closing;
-  private boolean closeSent;
-  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
 
 
   public static Behavior<Command> create(
@@ -134,8 +126,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
         ctx -> {
           deliveries.tell(Topic.subscribe(ctx.messageAdapter(Delivery.class, WrappedDelivery::new)));
           events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
-          return Behaviors.<Command>withTimers(
-              timers -> new ConnectionRegistry(ctx, timers, wire, ledgers, resumeTimeout, maxPending));
+          return new ConnectionRegistry(ctx, wire, ledgers, resumeTimeout, maxPending);
         });
   }
 
@@ -145,13 +136,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private ConnectionRegistry(
       ActorContext<Command> context,
-      org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
       Wire wire,
       Function<String, RecipientRef<UserLedger.Command>> ledgers,
       Duration resumeTimeout,
       int maxPending) {
     super(context);
-    this.timers = timers;
     this.wire = wire;
     this.ledgers = ledgers;
     this.resumeTimeout = resumeTimeout;
@@ -174,7 +163,6 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
         .onMessage(CloseAll.class, this::onCloseAll)
         .onMessage(PresenceChanged.class, this::onPresenceChanged)
         .onMessage(PresenceLeft.class, this::onPresenceLeft)
-        .onMessageEquals(DrainOver.INSTANCE, this::closeAllNow)
         .build();
   }
 
@@ -183,7 +171,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     if (sockets.putIfAbsent(socket, new SocketInfo(register.userId(), register.windowId())) != null) return this;
     byUser.computeIfAbsent(register.userId(), u -> new HashSet<>()).add(socket);
     getContext().watchWith(socket, new SocketTerminated(socket));
-    if (closeSent) {
+    if (closing != null) {
       socket.tell(new SocketSession.Close(closing.code(), closing.reason()));
       return this;
     }
@@ -297,8 +285,6 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private Behavior<Command> onDelivery(WrappedDelivery wrapped) {
     Delivery delivery = wrapped.delivery();
-    if (delivery.commandId() != null) outstanding.ended(delivery.commandId());
-    if (closing != null && outstanding.isEmpty()) getContext().getSelf().tell(DrainOver.INSTANCE);
     Set<ActorRef<SocketSession.Out>> own = byUser.get(delivery.userId());
     if (own == null) return this;
     for (ActorRef<SocketSession.Out> socket : own) {
@@ -348,7 +334,6 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   }
 
   private Behavior<Command> onEvent(WrappedEvent wrapped) {
-    if (wrapped.event() instanceof TodoEvent.Pending pending) outstanding.started(pending.commandId());
     broadcast(TODOS, () -> wire.event(wrapped.event()));
     return this;
   }
@@ -369,23 +354,14 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   }
 
   private Behavior<Command> onCloseAll(CloseAll close) {
-    closing = close;
     waitingForEmpty.add(close.replyTo());
-    if (outstanding.isEmpty()) return closeAllNow();
-    getContext().getLog().info("Waiting up to {} for {} outcomes before closing sockets", close.drain(), outstanding.size());
-    timers.startSingleTimer(DrainOver.INSTANCE, close.drain());
-    return this;
-  }
-
-  private Behavior<Command> closeAllNow() {
-    if (closing == null || closeSent) return this;
-    timers.cancel(DrainOver.INSTANCE);
+    if (closing != null) return this;
+    closing = close;
     if (sockets.isEmpty()) {
       waitingForEmpty.forEach(replyTo -> replyTo.tell(new Connections(0, 0)));
       waitingForEmpty.clear();
       return this;
     }
-    closeSent = true;
     SocketSession.Close message = new SocketSession.Close(closing.code(), closing.reason());
     sockets.keySet().forEach(socket -> socket.tell(message));
     return this;

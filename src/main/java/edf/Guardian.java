@@ -67,11 +67,16 @@ public final class Guardian {
               ctx.spawn(Topic.create(ChaosSettings.class, Chaos.TOPIC), "chaos-topic");
           ActorRef<Chaos.Command> chaos =
               ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry, chaosTopic), "chaos");
-          ActorRef<TodoReadModel.Command> readModel =
-              ctx.spawn(TodoReadModel.create(events, registry, settings.statsInterval()), "todo-read-model");
           CommandProcessor.init(system, events);
           TicketRegistry.init(system, Clock.systemUTC());
-          UserLedger.init(system, settings, events, deliveries);
+          UserLedger.init(system, settings, deliveries);
+          ActorRef<TodoReadModel.Command> readModel =
+              ctx.spawn(
+                  TodoReadModel.create(
+                      events, registry,
+                      todoId -> sharding.entityRefFor(CommandProcessor.ENTITY_TYPE_KEY, todoId).tell(CommandProcessor.Wake.INSTANCE),
+                      settings.statsInterval()),
+                  "todo-read-model");
           ActorRef<Topic.Command<Presence.Event>> presenceTopic =
               ctx.spawn(Topic.create(Presence.Event.class, Presence.TOPIC), "presence-topic");
           ActorRef<Presence.Command> presence =
@@ -81,7 +86,7 @@ public final class Guardian {
               .addTask(
                   CoordinatedShutdown.PhaseBeforeServiceUnbind(),
                   "edf-drain-then-close-sockets",
-                  () -> drainThenCloseSockets(ctx, settings, routes, registry));
+                  () -> drainThenCloseSockets(ctx, settings, routes, readModel, registry));
 
           return Behaviors.receive(Command.class)
               .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
@@ -92,19 +97,31 @@ public final class Guardian {
   }
 
   /**
-   * Graceful shutdown: commands get 503 at once; the outcomes of the commands already accepted get
-   * `drain-timeout` to reach their sockets; then every socket is closed with 1001 so clients
-   * reconnect, with jitter, elsewhere or later.
+   * Graceful shutdown: commands get 503 at once; the commands already queued get `drain-timeout`
+   * to be processed (as the read side counts them); then every socket is closed with 1001 so
+   * clients reconnect, with jitter, elsewhere or later. Whatever is still queued or on its way is
+   * stored: it is processed after the restart, or by the node that takes the todo over, and its
+   * outcome reaches the user by resume.
    */
   private static java.util.concurrent.CompletionStage<Done> drainThenCloseSockets(
-      ActorContext<Command> ctx, Settings settings, Routes routes, ActorRef<ConnectionRegistry.Command> registry) {
+      ActorContext<Command> ctx,
+      Settings settings,
+      Routes routes,
+      ActorRef<TodoReadModel.Command> readModel,
+      ActorRef<ConnectionRegistry.Command> registry) {
     routes.stopAccepting();
-    return AskPattern.<ConnectionRegistry.Command, ConnectionRegistry.Connections>ask(
-            registry,
-            r -> new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "server shutting down", settings.drainTimeout(), r),
-            settings.drainTimeout().plusSeconds(5),
-            ctx.getSystem().scheduler())
-        .handleAsync((connections, failure) -> Done.getInstance(), ctx.getSystem().executionContext());
+    var scheduler = ctx.getSystem().scheduler();
+    var dispatcher = ctx.getSystem().executionContext();
+    return AskPattern.<TodoReadModel.Command, Done>ask(readModel, TodoReadModel.AwaitDrained::new, settings.drainTimeout(), scheduler)
+        .handleAsync((drained, timedOut) -> Done.getInstance(), dispatcher)
+        .thenComposeAsync(
+            drained -> AskPattern.<ConnectionRegistry.Command, ConnectionRegistry.Connections>ask(
+                registry,
+                r -> new ConnectionRegistry.CloseAll(SocketSession.GOING_AWAY, "server shutting down", r),
+                Duration.ofSeconds(5),
+                scheduler),
+            dispatcher)
+        .handleAsync((connections, failure) -> Done.getInstance(), dispatcher);
   }
 
   private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {

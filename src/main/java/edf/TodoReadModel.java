@@ -1,23 +1,46 @@
 package edf;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The read side: the todo list as the {@link TodoEvent}s have shown it so far (eventually
- * consistent with the commands), and how many accepted commands still wait. Every interval it
- * hands its counts to the registry, which pushes `stats`. One per node: a node that joins a
- * running cluster first copies the list from another node's read side, then follows the events.
+ * The read side: the todo list and the commands still queued, as the todos' stored events show
+ * them. One per node. At start it reads every todo event from the journal (so a restarted or newly
+ * joined node serves the whole list, and GET waits until it has), then follows the journal; the
+ * cluster-wide topic brings the same events sooner. Each todo's events carry their sequence number,
+ * so an event seen twice (topic and journal) counts once. Every interval it hands its counts to the
+ * registry, which pushes `stats`.
+ *
+ * <p>It also knows which todos have commands waiting, and wakes their processors through sharding
+ * once it has caught up after a start, and whenever a node leaves the cluster: nothing accepted
+ * waits for someone to ask.
  */
 public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command> {
 
@@ -27,53 +50,82 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
 
   public record Get(String id, ActorRef<Optional<Todo>> replyTo) implements Command {}
 
-  /** Another node's read side asks for the list, to start from it. */
-  public record Snapshot(ActorRef<SnapshotReply> replyTo) implements Command, CborSerializable {}
-
-  public record SnapshotReply(List<Todo> todos) implements CborSerializable {}
-
-  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
-      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "todo-read-model");
+  /** Answered once no command is queued any more (the shutdown's drain). */
+  public record AwaitDrained(ActorRef<Done> replyTo) implements Command {}
 
   private record WrappedEvent(TodoEvent event) implements Command {}
 
-  private record Peers(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing listing) implements Command {}
+  /** A batch read from the journal; answered once applied, so the journal is read no faster. */
+  private record Read(List<TodoEvent> events, Offset offset, ActorRef<Done> ack) implements Command {}
 
-  private record Seeded(SnapshotReply reply) implements Command {}
+  /** The journal's stored events so far are all read (or reading failed). */
+  private record ReadDone(boolean live, Throwable failure) implements Command {}
+
+  private enum FollowJournal implements Command {
+    INSTANCE
+  }
+
+  private record MemberRemoved(ClusterEvent.MemberRemoved removed) implements Command {}
 
   private enum Tick implements Command {
     INSTANCE
   }
 
+  private static final int STASH = 10_000;
+  private static final int BATCH = 500;
+
   private final ActorRef<ConnectionRegistry.Command> registry;
+  private final Consumer<String> wakeProcessor;
+  private final StashBuffer<Command> stash;
+  private final TimerScheduler<Command> timers;
+  private final JdbcReadJournal journal;
   private final Map<String, Todo> todos = new LinkedHashMap<>();
-  private static final int SNAPSHOT_SLICE = 1000;
-
-  private final Outstanding pending = new Outstanding();
-  private boolean seeded;
-
+  /** Per todo, the sequence number of the newest event applied. */
+  private final Map<String, Long> applied = new HashMap<>();
+  /** Queued commands: command id to todo id. */
+  private final Map<String, String> pending = new HashMap<>();
+  private final List<ActorRef<Done>> awaitingDrained = new ArrayList<>();
+  private Offset offset = Offset.noOffset();
+  private boolean caughtUp;
 
   public static Behavior<Command> create(
       ActorRef<Topic.Command<TodoEvent>> events,
       ActorRef<ConnectionRegistry.Command> registry,
+      Consumer<String> wakeProcessor,
       Duration statsInterval) {
     return Behaviors.setup(
         ctx ->
-            Behaviors.withTimers(
-                timers -> {
-                  events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
-                  var receptionist = ctx.getSystem().receptionist();
-                  receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.register(KEY, ctx.getSelf()));
-                  receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(
-                      KEY, ctx.messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class, Peers::new)));
-                  timers.startTimerWithFixedDelay(Tick.INSTANCE, statsInterval);
-                  return new TodoReadModel(ctx, registry);
-                }));
+            Behaviors.withStash(
+                STASH,
+                stash ->
+                    Behaviors.withTimers(
+                        timers -> {
+                          events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
+                          Cluster.get(ctx.getSystem())
+                              .subscriptions()
+                              .tell(Subscribe.create(
+                                  ctx.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new),
+                                  ClusterEvent.MemberRemoved.class));
+                          timers.startTimerWithFixedDelay(Tick.INSTANCE, statsInterval);
+                          return new TodoReadModel(ctx, registry, wakeProcessor, stash, timers);
+                        })));
   }
 
-  private TodoReadModel(ActorContext<Command> context, ActorRef<ConnectionRegistry.Command> registry) {
+  private TodoReadModel(
+      ActorContext<Command> context,
+      ActorRef<ConnectionRegistry.Command> registry,
+      Consumer<String> wakeProcessor,
+      StashBuffer<Command> stash,
+      TimerScheduler<Command> timers) {
     super(context);
     this.registry = registry;
+    this.wakeProcessor = wakeProcessor;
+    this.stash = stash;
+    this.timers = timers;
+    this.journal =
+        PersistenceQuery.get(context.getSystem())
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    read(false);
   }
 
   @Override
@@ -81,72 +133,128 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
     return newReceiveBuilder()
         .onMessage(GetAll.class, this::onGetAll)
         .onMessage(Get.class, this::onGet)
+        .onMessage(AwaitDrained.class, this::onAwaitDrained)
         .onMessage(WrappedEvent.class, this::onEvent)
+        .onMessage(Read.class, this::onRead)
+        .onMessage(ReadDone.class, this::onReadDone)
+        .onMessageEquals(FollowJournal.INSTANCE, () -> { read(true); return this; })
+        .onMessage(MemberRemoved.class, removed -> { wakeAll(); return this; })
         .onMessageEquals(Tick.INSTANCE, this::onTick)
-        .onMessage(Snapshot.class, this::onSnapshot)
-        .onMessage(Peers.class, this::onPeers)
-        .onMessage(Seeded.class, this::onSeeded)
-
         .build();
   }
 
+  /** Reads the journal from the last offset: what is stored now (live = false), or on and on. */
+  private void read(boolean live) {
+    Source<EventEnvelope, ?> source =
+        live ? journal.eventsByTag(CommandProcessor.TAG, offset) : journal.currentEventsByTag(CommandProcessor.TAG, offset);
+    ActorRef<Command> self = getContext().getSelf();
+    var system = getContext().getSystem();
+    getContext()
+        .pipeToSelf(
+            source
+                .groupedWithin(BATCH, Duration.ofMillis(20))
+                .mapAsync(1, batch -> {
+                  List<TodoEvent> events = new ArrayList<>(batch.size());
+                  for (EventEnvelope e : batch) {
+                    events.add(CommandProcessor.toEvent((CommandProcessor.Event) e.event(), e.sequenceNr()));
+                  }
+                  Offset last = batch.get(batch.size() - 1).offset();
+                  return AskPattern.<Command, Done>ask(self, r -> new Read(events, last, r), Duration.ofSeconds(30), system.scheduler());
+                })
+                .runWith(Sink.ignore(), system),
+            (done, failure) -> new ReadDone(live, failure));
+  }
+
+  private Behavior<Command> onRead(Read read) {
+    read.events().forEach(e -> apply(e, true));
+    offset = read.offset();
+    read.ack().tell(Done.getInstance());
+    return this;
+  }
+
+  private Behavior<Command> onReadDone(ReadDone done) {
+    if (done.failure() != null) {
+      getContext().getLog().warn("Reading the todo events from the journal failed, again in 1 s: {}", done.failure().toString());
+      if (done.live()) timers.startSingleTimer(FollowJournal.INSTANCE, Duration.ofSeconds(1));
+      else getContext().scheduleOnce(Duration.ofSeconds(1), getContext().getSelf(), new ReadDone(false, null));
+      return this;
+    }
+    if (done.live()) {
+      timers.startSingleTimer(FollowJournal.INSTANCE, Duration.ofSeconds(1));
+      return this;
+    }
+    if (!caughtUp) {
+      caughtUp = true;
+      getContext().getLog().info("Read side rebuilt from the journal: {} todos, {} commands queued", todos.size(), pending.size());
+      wakeAll();
+      read(true);
+      return stash.unstashAll(this);
+    }
+    return this;
+  }
+
+  private void wakeAll() {
+    new HashSet<>(pending.values()).forEach(wakeProcessor);
+  }
+
   private Behavior<Command> onGetAll(GetAll get) {
+    if (!caughtUp) return stashed(get);
     get.replyTo().tell(List.copyOf(todos.values()));
     return this;
   }
 
   private Behavior<Command> onGet(Get get) {
+    if (!caughtUp) return stashed(get);
     get.replyTo().tell(Optional.ofNullable(todos.get(get.id())));
     return this;
   }
 
+  private Behavior<Command> onAwaitDrained(AwaitDrained await) {
+    if (!caughtUp) return stashed(await);
+    awaitingDrained.add(await.replyTo());
+    answerIfDrained();
+    return this;
+  }
+
+  private void answerIfDrained() {
+    if (!pending.isEmpty() || awaitingDrained.isEmpty()) return;
+    awaitingDrained.forEach(replyTo -> replyTo.tell(Done.getInstance()));
+    awaitingDrained.clear();
+  }
+
+  /** Until the journal is read, questions wait (and, beyond the stash, time out as 503). */
+  private Behavior<Command> stashed(Command question) {
+    if (!stash.isFull()) stash.stash(question);
+    return this;
+  }
+
+  /** From the topic: sooner than the journal, once the journal's past has been read. */
   private Behavior<Command> onEvent(WrappedEvent wrapped) {
-    TodoEvent event = wrapped.event();
+    if (caughtUp) apply(wrapped.event(), false);
+    return this;
+  }
+
+  /**
+   * The journal brings every event of a todo in order; the topic may lose one (it delivers at most
+   * once), so an event from it counts only when it is the very next of its todo.
+   */
+  private void apply(TodoEvent event, boolean fromJournal) {
+    long last = applied.getOrDefault(event.entityId(), 0L);
+    if (fromJournal ? event.seqNr() <= last : event.seqNr() != last + 1) return;
+    applied.put(event.entityId(), event.seqNr());
     if (event instanceof TodoEvent.Pending) {
-      pending.started(event.commandId());
-      return this;
+      pending.put(event.commandId(), event.entityId());
+      return;
     }
-    pending.ended(event.commandId());
+    if (pending.remove(event.commandId()) != null) answerIfDrained();
     if (event instanceof TodoEvent.Changed changed) {
       if (changed.data() == null) todos.remove(changed.entityId());
       else todos.put(changed.entityId(), changed.data());
     }
-    return this;
-  }
-
-  /** The list in slices, so that no message between nodes grows with the number of todos. */
-  private Behavior<Command> onSnapshot(Snapshot snapshot) {
-    List<Todo> all = List.copyOf(todos.values());
-    for (int from = 0; from < all.size(); from += SNAPSHOT_SLICE) {
-      snapshot.replyTo().tell(new SnapshotReply(List.copyOf(all.subList(from, Math.min(all.size(), from + SNAPSHOT_SLICE)))));
-    }
-    return this;
-  }
-
-  /** The first time another node's read side is known, copy its list once. */
-  private Behavior<Command> onPeers(Peers peers) {
-    if (seeded) return this;
-    for (ActorRef<Command> peer : peers.listing().getServiceInstances(KEY)) {
-      if (!peer.equals(getContext().getSelf())) {
-        seeded = true;
-        peer.tell(new Snapshot(getContext().messageAdapter(SnapshotReply.class, Seeded::new)));
-        break;
-      }
-    }
-    return this;
-  }
-
-  /** Keeps what the events already showed when it is newer (a delete while copying can come back: see README). */
-  private Behavior<Command> onSeeded(Seeded seeded) {
-    for (Todo todo : seeded.reply().todos()) {
-      todos.merge(todo.id(), todo, (mine, theirs) -> mine.version() >= theirs.version() ? mine : theirs);
-    }
-    getContext().getLog().info("Read side copied {} todos from another node", seeded.reply().todos().size());
-    return this;
   }
 
   private Behavior<Command> onTick() {
-    registry.tell(new ConnectionRegistry.TodoCounts(todos.size(), pending.size()));
+    if (caughtUp) registry.tell(new ConnectionRegistry.TodoCounts(todos.size(), pending.size()));
     return this;
   }
 }

@@ -2,32 +2,54 @@ package edf;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * Everything personal to one user: a sharded entity (one per user id) that accepts the user's
- * commands exactly once per Idempotency-Key, remembers their statuses for GET /api/commands/{id},
- * and numbers every message addressed to the user (command outcomes, /internal/events) with the
- * next `seq` of its `epoch` before it goes to all of the user's sockets. It keeps a bounded
- * history of those messages (count and age) so a socket that reconnects can resume where it left
- * off. The epoch is new whenever this actor starts: history from before is gone, clients resync.
+ * Everything personal to one user: an event-sourced, sharded entity (one per user id) that accepts
+ * the user's commands exactly once per Idempotency-Key, remembers their statuses for GET
+ * /api/commands/{id}, and numbers every message addressed to the user (command outcomes,
+ * /internal/events) with the next `seq` of its `epoch` before it goes to all of the user's sockets.
+ * It keeps a bounded history of those messages (count and age) so a socket that reconnects can
+ * resume where it left off. All of it is stored: the epoch, the numbering, the keys and the history
+ * survive restarts, passivation and moves to another node.
+ *
+ * <p>A command's way: {@link Accepted} is stored, then the todo's {@link CommandProcessor} is asked
+ * to queue it, and the 202 goes out once the processor has stored it in its queue. Until then (and
+ * after every recovery, for every command still open) the ledger repeats the Enqueue; the processor
+ * ignores repeats and sends the outcome again for a command it already processed. {@link Sent} is
+ * stored before a message goes to the sockets, and an outcome that comes twice is sent once.
  * Bounded: at most `max-remembered-per-user` statuses and keys, `history-size` messages.
  */
-public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
+public final class UserLedger
+    extends EventSourcedBehavior<UserLedger.Command, UserLedger.Event, UserLedger.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "UserLedger");
@@ -39,6 +61,9 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
 
   /** The largest replay sent to a resuming socket (in characters, well under Artery's frame size). */
   private static final long MAX_REPLAY_CHARS = 1_000_000;
+
+  /** How often an Enqueue that the processor has not acknowledged yet is sent again. */
+  private static final Duration ENQUEUE_RETRY = Duration.ofSeconds(2);
 
   public sealed interface Command extends CborSerializable {}
 
@@ -67,6 +92,22 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
    */
   public record Sync(String epoch, Long lastSeq, ActorRef<SyncResult> replyTo) implements Command {}
 
+  /** Sharding's stop message (passivation, or a move to another node). */
+  public enum Stop implements Command {
+    INSTANCE
+  }
+
+  /** Starts the entity (and with it the repeat of its open Enqueues); nothing else. */
+  public enum Wake implements Command {
+    INSTANCE
+  }
+
+  private record WrappedEnqueued(CommandProcessor.Enqueued enqueued) implements Command {}
+
+  private enum RetryEnqueue implements Command {
+    INSTANCE
+  }
+
   /** How a connection starts: fresh (from `seq`), resumed (after `replay`), or told to resync. */
   public enum SyncMode {
     FRESH,
@@ -74,12 +115,8 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
     RESYNC
   }
 
-  public record SyncResult(SyncMode mode, String epoch, long seq, java.util.List<Delivery> replay)
+  public record SyncResult(SyncMode mode, String epoch, long seq, List<Delivery> replay)
       implements CborSerializable {}
-
-  private enum Idle implements Command {
-    INSTANCE
-  }
 
   /** The 202 body; `userSeq` is the user's last issued seq at acceptance: the outcome comes later. */
   public record Receipt(String commandId, String entityId, String status, long userSeq)
@@ -102,212 +139,387 @@ public final class UserLedger extends AbstractBehavior<UserLedger.Command> {
       return new CommandStatus(
           commandId, entityId, type, o.success() ? "succeeded" : "failed", o.error(), acceptedAt, o.completedAt());
     }
+
+    boolean open() {
+      return "accepted".equals(status);
+    }
   }
 
-  /** Where the ledger's work goes: the todo's processor, the todo topic, the user's sockets. */
-  public interface Outlet {
-    void enqueue(TodoCommand command);
+  public sealed interface Event extends Stored {}
 
-    void event(TodoEvent event);
+  /** The user's numbering starts (once, ever: the epoch survives restarts). */
+  public record EpochStarted(String epoch) implements Event {}
+
+  public record Accepted(TodoCommand command, String idempotencyKey, String fingerprint, long userSeq)
+      implements Event {}
+
+  /** A personal message numbered `seq + 1`: a command's outcome (with `outcome`) or an ingested event. */
+  public record Sent(CommandOutcome outcome, String json, Instant at) implements Event {}
+
+  /** The stored form of {@link State}. */
+  public record Snapshot(
+      String epoch,
+      long seq,
+      List<Remembered> keys,
+      List<CommandStatus> statuses,
+      List<TodoCommand> open,
+      List<Delivery> history,
+      List<Instant> historyAt)
+      implements Stored {}
+
+  public record Remembered(String key, String fingerprint, Receipt receipt) {}
+
+  /** Changed only by the event handler; copied into a {@link Snapshot} when one is stored. */
+  public static final class State {
+    String epoch;
+    long seq;
+    final Map<String, Remembered> keys;
+    final Map<String, CommandStatus> statuses;
+    /** Accepted and without an outcome yet, in order of acceptance. */
+    final Map<String, TodoCommand> open = new LinkedHashMap<>();
+    final ArrayDeque<Delivery> history = new ArrayDeque<>();
+    final ArrayDeque<Instant> historyAt = new ArrayDeque<>();
+
+    State(int maxRemembered) {
+      keys = Bounded.map(maxRemembered);
+      statuses = Bounded.map(maxRemembered);
+    }
+  }
+
+  /** Where the ledger's work goes: the todo's processor and the user's sockets. */
+  public interface Outlet {
+    void enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo);
 
     void deliver(Delivery delivery);
+
+    /** Sends {@link Wake} to this user's entity through sharding. */
+    void wake(String userId);
   }
 
-  private record Remembered(String fingerprint, Receipt receipt) {}
-
-  public static void init(
-      ActorSystem<?> system,
-      Settings settings,
-      ActorRef<Topic.Command<TodoEvent>> events,
-      ActorRef<Topic.Command<Delivery>> deliveries) {
+  public static void init(ActorSystem<?> system, Settings settings, ActorRef<Topic.Command<Delivery>> deliveries) {
     ClusterSharding sharding = ClusterSharding.get(system);
     Wire wire = new Wire(Json.mapper(system));
     Outlet outlet =
         new Outlet() {
           @Override
-          public void enqueue(TodoCommand command) {
+          public void enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo) {
             sharding
                 .entityRefFor(CommandProcessor.ENTITY_TYPE_KEY, command.entityId())
-                .tell(new CommandProcessor.Enqueue(command));
-          }
-
-          @Override
-          public void event(TodoEvent event) {
-            events.tell(Topic.publish(event));
+                .tell(new CommandProcessor.Enqueue(command, replyTo));
           }
 
           @Override
           public void deliver(Delivery delivery) {
             deliveries.tell(Topic.publish(delivery));
           }
+
+          @Override
+          public void wake(String userId) {
+            sharding.entityRefFor(ENTITY_TYPE_KEY, userId).tell(Wake.INSTANCE);
+          }
         };
     sharding.init(
         Entity.of(
-            ENTITY_TYPE_KEY,
-            ctx ->
-                Behaviors.setup(
-                    c -> {
-                      c.setReceiveTimeout(settings.userIdleTimeout(), Idle.INSTANCE);
-                      return new UserLedger(
-                          c, ctx.getEntityId(), settings.maxRememberedPerUser(), settings.history(), outlet, wire, ctx.getShard());
-                    })));
+                ENTITY_TYPE_KEY,
+                ctx -> create(ctx.getEntityId(), settings.maxRememberedPerUser(), settings.history(), outlet, wire, Clock.systemUTC()))
+            .withStopMessage(Stop.INSTANCE));
   }
 
-  /** For tests: a ledger without sharding around it. */
   public static Behavior<Command> create(
-      String userId, int maxRemembered, Settings.History history, Outlet outlet, Wire wire) {
-    return Behaviors.setup(ctx -> new UserLedger(ctx, userId, maxRemembered, history, outlet, wire, null));
+      String userId, int maxRemembered, Settings.History history, Outlet outlet, Wire wire, Clock clock) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new UserLedger(ctx, timers, userId, maxRemembered, history, outlet, wire, clock)));
   }
 
+  public static PersistenceId persistenceId(String userId) {
+    return PersistenceId.of(ENTITY_TYPE_KEY.name(), userId);
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final String userId;
+  private final int maxRemembered;
+  private final Settings.History historySettings;
   private final Outlet outlet;
   private final Wire wire;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Map<String, Remembered> keys;
-  private final Map<String, CommandStatus> statuses;
-  private final Settings.History historySettings;
-  private final java.util.ArrayDeque<Sent> history = new java.util.ArrayDeque<>();
-  private final String epoch = Ids.random();
-  private long seq;
+  private final Clock clock;
+  private final ActorRef<CommandProcessor.Enqueued> enqueuedAdapter;
+  /** Commands whose Enqueue the processor has not acknowledged in this incarnation, and who waits for the 202. */
+  private final Map<String, List<Waiting>> unconfirmed = new LinkedHashMap<>();
 
-  private record Sent(Delivery delivery, Instant at) {}
+  private record Waiting(ActorRef<StatusReply<Receipt>> replyTo, Receipt receipt) {}
 
   private UserLedger(
       ActorContext<Command> context,
+      TimerScheduler<Command> timers,
       String userId,
       int maxRemembered,
       Settings.History historySettings,
       Outlet outlet,
       Wire wire,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
-    super(context);
+      Clock clock) {
+    super(
+        persistenceId(userId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.context = context;
+    this.timers = timers;
     this.userId = userId;
+    this.maxRemembered = maxRemembered;
     this.historySettings = historySettings;
     this.outlet = outlet;
     this.wire = wire;
-    this.shard = shard;
-    this.keys = bounded(maxRemembered);
-    this.statuses = bounded(maxRemembered);
-  }
-
-  private static <V> Map<String, V> bounded(int max) {
-    return new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-        return size() > max;
-      }
-    };
+    this.clock = clock;
+    this.enqueuedAdapter = context.messageAdapter(CommandProcessor.Enqueued.class, WrappedEnqueued::new);
   }
 
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Accept.class, this::onAccept)
-        .onMessage(Completed.class, this::onCompleted)
-        .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(Notify.class, this::onNotify)
-        .onMessage(Sync.class, this::onSync)
-        .onMessageEquals(Idle.INSTANCE, this::onIdle)
+  public State emptyState() {
+    return new State(maxRemembered);
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Accept.class, this::onAccept)
+        .onCommand(WrappedEnqueued.class, this::onEnqueued)
+        .onCommand(RetryEnqueue.class, (state, retry) -> onRetryEnqueue(state))
+        .onCommand(Completed.class, this::onCompleted)
+        .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(Notify.class, this::onNotify)
+        .onCommand(Sync.class, this::onSync)
+        .onCommand(Wake.class, (state, wake) -> Effect().none())
+        .onCommand(Stop.class, (state, stop) -> onStop(state))
         .build();
   }
 
-  private Behavior<Command> onAccept(Accept accept) {
+  private Effect<Event, State> onAccept(State state, Accept accept) {
     TodoCommand command = accept.command();
     if (accept.idempotencyKey() != null) {
-      Remembered earlier = keys.get(accept.idempotencyKey());
+      Remembered earlier = state.keys.get(accept.idempotencyKey());
       if (earlier != null) {
-        accept
-            .replyTo()
-            .tell(
-                earlier.fingerprint().equals(accept.fingerprint())
-                    ? StatusReply.success(earlier.receipt())
-                    : StatusReply.error(KEY_REUSED));
-        return this;
+        if (!earlier.fingerprint().equals(accept.fingerprint())) {
+          return Effect().none().thenRun(s -> accept.replyTo().tell(StatusReply.error(KEY_REUSED)));
+        }
+        String commandId = earlier.receipt().commandId();
+        if (unconfirmed.containsKey(commandId)) {
+          // its 202 has not gone out yet: answer once the processor has it
+          return Effect().none().thenRun(s -> unconfirmed.get(commandId).add(new Waiting(accept.replyTo(), earlier.receipt())));
+        }
+        return Effect().none().thenRun(s -> accept.replyTo().tell(StatusReply.success(earlier.receipt())));
       }
     }
-    Receipt receipt = new Receipt(command.commandId(), command.entityId(), "accepted", seq);
-    if (accept.idempotencyKey() != null)
-      keys.put(accept.idempotencyKey(), new Remembered(accept.fingerprint(), receipt));
-    statuses.put(
-        command.commandId(),
-        new CommandStatus(
-            command.commandId(), command.entityId(), command.type(), "accepted", null, command.acceptedAt(), null));
-    outlet.event(new TodoEvent.Pending(command.entityId(), command.commandId(), userId, command.acceptedAt()));
-    outlet.enqueue(command);
-    accept.replyTo().tell(StatusReply.success(receipt));
-    return this;
+    List<Event> events = new ArrayList<>(2);
+    if (state.epoch == null) events.add(new EpochStarted(Ids.random()));
+    events.add(new Accepted(command, accept.idempotencyKey(), accept.fingerprint(), state.seq));
+    Receipt receipt = new Receipt(command.commandId(), command.entityId(), "accepted", state.seq);
+    return Effect()
+        .persist(events)
+        .thenRun(s -> {
+          unconfirmed.computeIfAbsent(command.commandId(), id -> new ArrayList<>()).add(new Waiting(accept.replyTo(), receipt));
+          enqueue(command);
+        });
   }
 
-  private Behavior<Command> onCompleted(Completed completed) {
+  private void enqueue(TodoCommand command) {
+    outlet.enqueue(command, enqueuedAdapter);
+    if (!timers.isTimerActive(RetryEnqueue.INSTANCE)) {
+      timers.startTimerWithFixedDelay(RetryEnqueue.INSTANCE, ENQUEUE_RETRY);
+    }
+  }
+
+  private Effect<Event, State> onEnqueued(State state, WrappedEnqueued wrapped) {
+    confirm(wrapped.enqueued().commandId());
+    return Effect().none();
+  }
+
+  /** The command is in its processor's queue (or already processed): the 202 can go out. */
+  private void confirm(String commandId) {
+    List<Waiting> waiting = unconfirmed.remove(commandId);
+    if (unconfirmed.isEmpty()) timers.cancel(RetryEnqueue.INSTANCE);
+    if (waiting != null) waiting.forEach(w -> w.replyTo().tell(StatusReply.success(w.receipt())));
+  }
+
+  private Effect<Event, State> onRetryEnqueue(State state) {
+    for (String commandId : List.copyOf(unconfirmed.keySet())) {
+      TodoCommand command = state.open.get(commandId);
+      if (command == null) confirm(commandId); // its outcome came meanwhile
+      else outlet.enqueue(command, enqueuedAdapter);
+    }
+    if (unconfirmed.isEmpty()) timers.cancel(RetryEnqueue.INSTANCE);
+    return Effect().none();
+  }
+
+  private Effect<Event, State> onCompleted(State state, Completed completed) {
     CommandOutcome outcome = completed.outcome();
-    statuses.computeIfPresent(outcome.commandId(), (id, status) -> status.complete(outcome));
-    send(outcome.commandId(), wire.outcome(outcome, epoch, seq + 1));
-    return this;
-  }
-
-  private Behavior<Command> onGetStatus(GetStatus get) {
-    CommandStatus status = statuses.get(get.commandId());
-    get.replyTo().tell(status == null ? StatusReply.error(UNKNOWN_COMMAND) : StatusReply.success(status));
-    return this;
-  }
-
-  private Behavior<Command> onNotify(Notify notify) {
-    send(null, wire.personal(notify.json(), epoch, seq + 1));
-    return this;
-  }
-
-  private void send(String commandId, String json) {
-    seq++;
-    Delivery delivery = new Delivery(userId, epoch, seq, commandId, json);
-    Instant now = Instant.now();
-    history.addLast(new Sent(delivery, now));
-    prune(now);
-    outlet.deliver(delivery);
-  }
-
-  private void prune(Instant now) {
-    Instant oldest = now.minus(historySettings.maxAge());
-    while (history.size() > historySettings.size()
-        || (!history.isEmpty() && history.peekFirst().at().isBefore(oldest))) {
-      history.removeFirst();
+    CommandStatus status = state.statuses.get(outcome.commandId());
+    // an outcome sent again (after a repeated Enqueue) is delivered once
+    if (status != null && !status.open()) {
+      return Effect().none().thenRun(s -> confirm(outcome.commandId()));
     }
+    return send(state, outcome, seq -> wire.outcome(outcome, seq.epoch, seq.next))
+        .thenRun(s -> confirm(outcome.commandId()));
   }
 
-  private Behavior<Command> onSync(Sync sync) {
-    prune(Instant.now());
-    SyncResult result;
+  private Effect<Event, State> onNotify(State state, Notify notify) {
+    return send(state, null, seq -> wire.personal(notify.json(), seq.epoch, seq.next));
+  }
+
+  private record Position(String epoch, long next) {}
+
+  /** Stores the next numbered message, then publishes it to the user's sockets. */
+  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<Event, State> send(
+      State state, CommandOutcome outcome, java.util.function.Function<Position, String> render) {
+    List<Event> events = new ArrayList<>(2);
+    String epoch = state.epoch;
+    if (epoch == null) {
+      epoch = Ids.random();
+      events.add(new EpochStarted(epoch));
+    }
+    events.add(new Sent(outcome, render.apply(new Position(epoch, state.seq + 1)), clock.instant()));
+    return Effect().persist(events).thenRun(s -> outlet.deliver(s.history.peekLast()));
+  }
+
+  private Effect<Event, State> onGetStatus(State state, GetStatus get) {
+    CommandStatus status = state.statuses.get(get.commandId());
+    return Effect()
+        .none()
+        .thenRun(s -> get.replyTo().tell(status == null ? StatusReply.error(UNKNOWN_COMMAND) : StatusReply.success(status)));
+  }
+
+  private Effect<Event, State> onSync(State state, Sync sync) {
+    if (state.epoch == null) {
+      return Effect()
+          .persist(new EpochStarted(Ids.random()))
+          .thenRun(s -> sync.replyTo().tell(new SyncResult(SyncMode.FRESH, s.epoch, s.seq, List.of())));
+    }
+    return Effect().none().thenRun(s -> sync.replyTo().tell(syncResult(s, sync)));
+  }
+
+  private SyncResult syncResult(State state, Sync sync) {
     if (sync.epoch() == null || sync.lastSeq() == null) {
-      result = new SyncResult(SyncMode.FRESH, epoch, seq, java.util.List.of());
-    } else if (canResume(sync.epoch(), sync.lastSeq())) {
-      java.util.List<Delivery> missed = new java.util.ArrayList<>();
-      long bytes = 0;
-      for (Sent sent : history) {
-        if (sent.delivery().seq() <= sync.lastSeq()) continue;
-        missed.add(sent.delivery());
-        bytes += sent.delivery().json().length();
-      }
-      // a replay must fit one message between nodes; a gap that large is better refetched
-      result = bytes > MAX_REPLAY_CHARS
-          ? new SyncResult(SyncMode.RESYNC, epoch, seq, java.util.List.of())
-          : new SyncResult(SyncMode.RESUMED, epoch, seq, java.util.List.copyOf(missed));
-    } else {
-      result = new SyncResult(SyncMode.RESYNC, epoch, seq, java.util.List.of());
+      return new SyncResult(SyncMode.FRESH, state.epoch, state.seq, List.of());
     }
-    sync.replyTo().tell(result);
-    return this;
+    // what is older than the history's age is no longer offered
+    Instant oldest = clock.instant().minus(historySettings.maxAge());
+    List<Delivery> kept = new ArrayList<>();
+    var at = state.historyAt.iterator();
+    for (Delivery delivery : state.history) {
+      if (!at.next().isBefore(oldest)) kept.add(delivery);
+    }
+    long oldestKept = kept.isEmpty() ? state.seq + 1 : kept.get(0).seq();
+    boolean canResume =
+        state.epoch.equals(sync.epoch()) && sync.lastSeq() <= state.seq && sync.lastSeq() >= oldestKept - 1;
+    if (!canResume) return new SyncResult(SyncMode.RESYNC, state.epoch, state.seq, List.of());
+    List<Delivery> missed = new ArrayList<>();
+    long chars = 0;
+    for (Delivery delivery : kept) {
+      if (delivery.seq() <= sync.lastSeq()) continue;
+      missed.add(delivery);
+      chars += delivery.json().length();
+    }
+    // a replay must fit one message between nodes; a gap that large is better refetched
+    return chars > MAX_REPLAY_CHARS
+        ? new SyncResult(SyncMode.RESYNC, state.epoch, state.seq, List.of())
+        : new SyncResult(SyncMode.RESUMED, state.epoch, state.seq, List.copyOf(missed));
   }
 
-  /** Same epoch, not ahead of us, and nothing after lastSeq has been forgotten. */
-  private boolean canResume(String clientEpoch, long lastSeq) {
-    if (!epoch.equals(clientEpoch) || lastSeq > seq) return false;
-    long oldestKept = history.isEmpty() ? seq + 1 : history.peekFirst().delivery().seq();
-    return lastSeq >= oldestKept - 1;
+  private Effect<Event, State> onStop(State state) {
+    boolean waiting = !unconfirmed.isEmpty();
+    return Effect().none().thenRun(s -> { if (waiting) outlet.wake(userId); }).thenStop();
   }
 
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(EpochStarted.class, (state, started) -> {
+          state.epoch = started.epoch();
+          return state;
+        })
+        .onEvent(Accepted.class, this::applyAccepted)
+        .onEvent(Sent.class, this::applySent)
+        .build();
+  }
 
-  private Behavior<Command> onIdle() {
-    if (shard == null) return Behaviors.stopped();
-    shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
-    return this;
+  private State applyAccepted(State state, Accepted accepted) {
+    TodoCommand command = accepted.command();
+    Receipt receipt = new Receipt(command.commandId(), command.entityId(), "accepted", accepted.userSeq());
+    if (accepted.idempotencyKey() != null) {
+      state.keys.put(accepted.idempotencyKey(), new Remembered(accepted.idempotencyKey(), accepted.fingerprint(), receipt));
+    }
+    state.statuses.put(
+        command.commandId(),
+        new CommandStatus(command.commandId(), command.entityId(), command.type(), "accepted", null, command.acceptedAt(), null));
+    state.open.put(command.commandId(), command);
+    return state;
+  }
+
+  private State applySent(State state, Sent sent) {
+    state.seq++;
+    CommandOutcome outcome = sent.outcome();
+    String commandId = outcome == null ? null : outcome.commandId();
+    if (outcome != null) {
+      state.statuses.computeIfPresent(commandId, (id, status) -> status.complete(outcome));
+      state.open.remove(commandId);
+    }
+    state.history.addLast(new Delivery(userId, state.epoch, state.seq, commandId, sent.json()));
+    state.historyAt.addLast(sent.at());
+    Instant oldest = sent.at().minus(historySettings.maxAge());
+    while (state.history.size() > historySettings.size()
+        || (!state.historyAt.isEmpty() && state.historyAt.peekFirst().isBefore(oldest))) {
+      state.history.removeFirst();
+      state.historyAt.removeFirst();
+    }
+    return state;
+  }
+
+  /** After a restart every open command is offered to its processor again: nothing accepted is left behind. */
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          for (TodoCommand command : state.open.values()) {
+            unconfirmed.putIfAbsent(command.commandId(), new ArrayList<>());
+            enqueue(command);
+          }
+        })
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(200, 2).withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return new Snapshot(
+            state.epoch,
+            state.seq,
+            List.copyOf(state.keys.values()),
+            List.copyOf(state.statuses.values()),
+            List.copyOf(state.open.values()),
+            List.copyOf(state.history),
+            List.copyOf(state.historyAt));
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        Snapshot snapshot = (Snapshot) from;
+        State state = new State(maxRemembered);
+        state.epoch = snapshot.epoch();
+        state.seq = snapshot.seq();
+        snapshot.keys().forEach(r -> state.keys.put(r.key(), r));
+        snapshot.statuses().forEach(s -> state.statuses.put(s.commandId(), s));
+        snapshot.open().forEach(c -> state.open.put(c.commandId(), c));
+        state.history.addAll(snapshot.history());
+        state.historyAt.addAll(snapshot.historyAt());
+        return state;
+      }
+    };
   }
 }

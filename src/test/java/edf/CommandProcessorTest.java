@@ -15,14 +15,22 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class CommandProcessorTest {
   static final ActorTestKit testKit =
       ActorTestKit.create(
-          ManualTime.config().withFallback(ConfigFactory.parseString("pekko.actor.provider = local")));
+          ManualTime.config()
+              .withFallback(PersistenceTestKitPlugin.getInstance().config())
+              .withFallback(PersistenceTestKitSnapshotPlugin.config())
+              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+              .withFallback(ConfigFactory.load()));
   static final ManualTime manualTime = ManualTime.get(testKit.system());
+  static final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
 
   @AfterAll
   static void shutdown() {
@@ -31,24 +39,10 @@ class CommandProcessorTest {
 
   final TestProbe<CommandOutcome> outcomes = testKit.createTestProbe();
   final TestProbe<TodoEvent> events = testKit.createTestProbe();
+  final TestProbe<CommandProcessor.Enqueued> acks = testKit.createTestProbe();
+  final TestProbe<String> woken = testKit.createTestProbe();
   final String id = UUID.randomUUID().toString();
-  final ActorRef<CommandProcessor.Command> processor =
-      testKit.spawn(
-          CommandProcessor.create(
-              id,
-              new CommandProcessor.Outlet() {
-                @Override
-                public void outcome(CommandOutcome outcome) {
-                  outcomes.ref().tell(outcome);
-                }
-
-                @Override
-                public void event(TodoEvent event) {
-                  events.ref().tell(event);
-                }
-              },
-              Clock.systemUTC(),
-              null));
+  final ActorRef<CommandProcessor.Command> processor = processor(id, null);
 
   TodoCommand command(TodoCommand.Type type, String text, Boolean completed, Long expected, long delayMs, boolean fail) {
     return new TodoCommand(
@@ -56,7 +50,7 @@ class CommandProcessorTest {
   }
 
   TodoCommand send(TodoCommand command) {
-    processor.tell(new CommandProcessor.Enqueue(command));
+    enqueue(processor, command);
     return command;
   }
 
@@ -91,9 +85,13 @@ class CommandProcessorTest {
   }
 
   @Test
-  void everyOutcomeIsAlsoPublishedAsAnEventForTheReadSide() {
+  void everyStoredCommandAndOutcomeIsAlsoPublishedAsAnEventForTheReadSide() {
     TodoCommand create = send(command(TodoCommand.Type.CREATE, "Walk the dog", null, null, 0, false));
+    TodoEvent.Pending pending = (TodoEvent.Pending) events.receiveMessage();
+    assertEquals(create.commandId(), pending.commandId());
+    assertEquals(1, pending.seqNr());
     TodoEvent.Changed changed = (TodoEvent.Changed) events.receiveMessage();
+    assertEquals(2, changed.seqNr(), "numbered like the stored events");
     assertEquals(create.commandId(), changed.commandId());
     assertEquals("alice", changed.changedBy());
     assertEquals(TodoCommand.Type.CREATE, changed.action());
@@ -109,6 +107,8 @@ class CommandProcessorTest {
     assertEquals(failing.commandId(), failed.commandId());
     assertFalse(failed.success());
     assertEquals("processing-failed", failed.error().code());
+    events.receiveMessage();
+    events.receiveMessage();
     events.receiveMessage();
     TodoEvent.Failed event = (TodoEvent.Failed) events.receiveMessage();
     assertEquals(failing.commandId(), event.commandId());
@@ -168,66 +168,133 @@ class CommandProcessorTest {
     return outcome;
   }
 
-  /** A processor whose outcomes go to {@link #outcomes}, with a probe as its shard. */
-  ActorRef<CommandProcessor.Command> processorWithShard(String entityId, TestProbe<ClusterSharding.ShardCommand> shard) {
-    return testKit.spawn(CommandProcessor.create(entityId, new CommandProcessor.Outlet() {
+  /** A processor (a new incarnation of `entityId`, recovered from the journal) with probes around it. */
+  ActorRef<CommandProcessor.Command> processor(String entityId, TestProbe<ClusterSharding.ShardCommand> shard) {
+    return testKit.spawn(CommandProcessor.create(entityId, outlet(), Clock.systemUTC(), shard == null ? null : shard.ref()));
+  }
+
+  CommandProcessor.Outlet outlet() {
+    return new CommandProcessor.Outlet() {
       @Override
       public void outcome(CommandOutcome outcome) {
         outcomes.ref().tell(outcome);
       }
 
       @Override
-      public void event(TodoEvent event) {}
-    }, Clock.systemUTC(), shard.ref()));
+      public void event(TodoEvent event) {
+        events.ref().tell(event);
+      }
+
+      @Override
+      public void wake(String entityId) {
+        woken.ref().tell(entityId);
+      }
+    };
+  }
+
+  TodoCommand on(String entityId, TodoCommand.Type type, String text, long delayMs) {
+    return new TodoCommand(UUID.randomUUID().toString(), type, entityId, "alice", text, null, null, delayMs, false, Instant.now());
+  }
+
+  void enqueue(ActorRef<CommandProcessor.Command> p, TodoCommand command) {
+    p.tell(new CommandProcessor.Enqueue(command, acks.ref()));
+    assertEquals(command.commandId(), acks.receiveMessage().commandId(), "acknowledged once stored");
   }
 
   @Test
   void aProcessorWithNoTodoAndNothingQueuedAsksToBePassivated() {
     TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
     String other = UUID.randomUUID().toString();
-    ActorRef<CommandProcessor.Command> p = processorWithShard(other, shard);
-    p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "keep me", null, null, 0, false, Instant.now())));
+    ActorRef<CommandProcessor.Command> p = processor(other, shard);
+    enqueue(p, on(other, TodoCommand.Type.CREATE, "keep me", 0));
     outcomes.receiveMessage();
     shard.expectNoMessage(Duration.ofMillis(100));
-    p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.DELETE, other, "alice", null, null, null, 0, false, Instant.now())));
+    enqueue(p, on(other, TodoCommand.Type.DELETE, null, 0));
     outcomes.receiveMessage();
     shard.expectMessageClass(ClusterSharding.Passivate.class);
   }
 
   @Test
-  void commandsQueuedWhenShardingStopsTheProcessorAreStillProcessedBeforeItStops() {
-    TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+  void aStoppedProcessorWithCommandsQueuedWakesItselfAndItsNextIncarnationGoesOn() {
     String other = UUID.randomUUID().toString();
-    ActorRef<CommandProcessor.Command> p = processorWithShard(other, shard);
-    p.tell(new CommandProcessor.Enqueue(new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.DELETE, other, "alice", null, null, null, 0, false, Instant.now())));
-    assertEquals("not-found", outcomes.receiveMessage().error().code());
-    shard.expectMessageClass(ClusterSharding.Passivate.class);
+    ActorRef<CommandProcessor.Command> p = processor(other, null);
+    TodoCommand create = on(other, TodoCommand.Type.CREATE, "survive me", 0);
+    enqueue(p, create);
+    assertEquals(create.commandId(), outcomes.receiveMessage().commandId());
+    TodoCommand rename = on(other, TodoCommand.Type.UPDATE, "renamed", 500);
+    TodoCommand complete = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.UPDATE, other, "bob", null, true, 2L, 0, false, Instant.now());
+    enqueue(p, rename);
+    enqueue(p, complete);
 
-    // until sharding's stop message comes, commands that reached the mailbox are processed, but a
-    // todo created now would be lost with this incarnation
-    TodoCommand early = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "early", null, null, 0, false, Instant.now());
-    p.tell(new CommandProcessor.Enqueue(early));
-    CommandOutcome refused = outcomes.receiveMessage();
-    assertEquals(early.commandId(), refused.commandId());
-    assertEquals("unloading", refused.error().code());
-    shard.expectNoMessage(Duration.ofMillis(50));
-
-    // these reached the mailbox before the shard started buffering; then comes sharding's stop message
-    TodoCommand update = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.UPDATE, other, "alice", "late", null, null, 500, false, Instant.now());
-    TodoCommand create = new TodoCommand(UUID.randomUUID().toString(), TodoCommand.Type.CREATE, other, "alice", "too late", null, null, 0, false, Instant.now());
-    p.tell(new CommandProcessor.Enqueue(update));
-    p.tell(new CommandProcessor.Enqueue(create));
+    // sharding stops it (passivation or a move to another node) while both wait
     p.tell(CommandProcessor.Stop.INSTANCE);
-
-    manualTime.expectNoMessageFor(Duration.ofMillis(400), outcomes);
-    manualTime.timePasses(Duration.ofMillis(100));
-    CommandOutcome updated = outcomes.receiveMessage();
-    assertEquals(update.commandId(), updated.commandId());
-    assertEquals("not-found", updated.error().code());
-    CommandOutcome created = outcomes.receiveMessage();
-    assertEquals(create.commandId(), created.commandId());
-    assertEquals("unloading", created.error().code());
+    assertEquals(other, woken.receiveMessage(), "it asks sharding to start it again");
     outcomes.expectTerminated(p);
-    shard.expectNoMessage(Duration.ofMillis(50));
+    manualTime.timePasses(Duration.ofMillis(500));
+    outcomes.expectNoMessage(Duration.ofMillis(50));
+
+    // the next incarnation recovers the todo and the queue from the journal, in order
+    ActorRef<CommandProcessor.Command> next = processor(other, null);
+    next.tell(CommandProcessor.Wake.INSTANCE);
+    manualTime.timePasses(Duration.ofMillis(500));
+    CommandOutcome renamed = outcomes.receiveMessage();
+    assertEquals(rename.commandId(), renamed.commandId());
+    assertEquals("renamed", renamed.data().text());
+    assertEquals(2, renamed.data().version(), "the todo's version came back with it");
+    CommandOutcome completed = outcomes.receiveMessage();
+    assertEquals(complete.commandId(), completed.commandId());
+    assertTrue(completed.success(), completed.toString());
+    assertEquals(3, completed.data().version());
+  }
+
+  @Test
+  void anEnqueueRepeatedByTheLedgerIsQueuedOnceAndAProcessedOneGetsItsOutcomeAgain() {
+    String other = UUID.randomUUID().toString();
+    ActorRef<CommandProcessor.Command> p = processor(other, null);
+    TodoCommand create = on(other, TodoCommand.Type.CREATE, "once", 300);
+    enqueue(p, create);
+    enqueue(p, create);
+    TestProbe<Integer> queued = testKit.createTestProbe();
+    p.tell(new CommandProcessor.GetQueued(queued.ref()));
+    assertEquals(1, queued.receiveMessage());
+    manualTime.timePasses(Duration.ofMillis(300));
+    CommandOutcome first = outcomes.receiveMessage();
+    outcomes.expectNoMessage(Duration.ofMillis(50));
+
+    // after a restart too: the repeat is answered with the stored outcome, not run again
+    testKit.stop(p);
+    ActorRef<CommandProcessor.Command> next = processor(other, null);
+    enqueue(next, create);
+    CommandOutcome again = outcomes.receiveMessage();
+    assertEquals(first.commandId(), again.commandId());
+    assertEquals(first.completedAt(), again.completedAt(), "the stored outcome, not a new one");
+    manualTime.timePasses(Duration.ofMillis(300));
+    outcomes.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aLongHistoryIsRecoveredFromASnapshotAndTheEventsAfterIt() {
+    String other = UUID.randomUUID().toString();
+    ActorRef<CommandProcessor.Command> p = processor(other, null);
+    enqueue(p, on(other, TodoCommand.Type.CREATE, "v1", 0));
+    outcomes.receiveMessage();
+    for (int i = 2; i <= 60; i++) {
+      enqueue(p, on(other, TodoCommand.Type.UPDATE, "v" + i, 0));
+      outcomes.receiveMessage();
+    }
+    // 120 events: a snapshot at 100, then 20 events
+    snapshots.expectNextPersistedClass(CommandProcessor.persistenceId(other).id(), CommandProcessor.Snapshot.class);
+    testKit.stop(p);
+    ActorRef<CommandProcessor.Command> next = processor(other, null);
+    CommandOutcome after = outcomeOf(next, on(other, TodoCommand.Type.UPDATE, "v61", 0));
+    assertEquals(61, after.data().version());
+    assertEquals("v61", after.data().text());
+  }
+
+  private CommandOutcome outcomeOf(ActorRef<CommandProcessor.Command> p, TodoCommand command) {
+    enqueue(p, command);
+    CommandOutcome outcome = outcomes.receiveMessage();
+    assertEquals(command.commandId(), outcome.commandId());
+    return outcome;
   }
 }

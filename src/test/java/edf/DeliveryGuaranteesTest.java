@@ -160,27 +160,57 @@ class DeliveryGuaranteesTest {
   }
 
   @Test
-  void shutdownDrainsTheQueueThenClosesSocketsWith1001() throws Exception {
-    TestServer server = TestServer.start("edf.shutdown.drain-timeout = 10s");
+  void aGracefulShutdownDrainsTheQueueClosesWith1001AndTheRestartedServerResumesTheRest() throws Exception {
+    String db = TestServer.freshDatabase();
+    TestServer server = TestServer.start(db, "edf.shutdown.drain-timeout = 2500ms");
+    String commandId;
+    String queuedId;
+    RawWsClient socket;
     try {
       String erin = server.signIn("erin");
       server.send(HttpMethods.PUT, "/api/chaos", erin, "{\"minDelayMs\":1500,\"maxDelayMs\":1500}");
-      RawWsClient socket = RawWsClient.reading("ws://127.0.0.1:" + server.port + "/ws?ticket=" + server.ticket(erin));
+      socket = RawWsClient.reading("ws://127.0.0.1:" + server.port + "/ws?ticket=" + server.ticket(erin));
       String id = UUID.randomUUID().toString();
-      String commandId = server.post("/api/todos", erin, "{\"id\":\"" + id + "\",\"text\":\"finish me\"}").json().get("commandId").asText();
+      commandId = server.post("/api/todos", erin, "{\"id\":\"" + id + "\",\"text\":\"finish me\"}").json().get("commandId").asText();
+      // queued behind it, with more time than the drain has: processed after the restart
+      server.send(HttpMethods.PUT, "/api/chaos", erin, "{\"minDelayMs\":3000,\"maxDelayMs\":3000}");
+      queuedId = server.post("/api/todos", erin, "{\"text\":\"after the restart\"}").json().get("commandId").asText();
 
       CompletableFuture<org.apache.pekko.Done> shutdown =
           CoordinatedShutdown.get(server.system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture();
       TestServer.Response refused = server.post("/api/todos", erin, "{\"text\":\"too late\"}");
       assertEquals(503, refused.status(), refused.body());
-
       assertEquals(1001, socket.awaitClose());
-      List<String> got = new ArrayList<>(socket.received);
-      assertTrue(got.stream().anyMatch(m -> m.contains("\"command.succeeded\"") && m.contains(commandId)),
-          "the queued command's outcome came before the close: " + got);
       shutdown.get(30, java.util.concurrent.TimeUnit.SECONDS);
     } finally {
       server.close();
+    }
+    List<JsonNode> before = socket.received.stream().map(DeliveryGuaranteesTest::parse).toList();
+    String epoch = before.get(0).get("epoch").asText();
+    long lastSeq = before.stream().filter(DeliveryGuaranteesTest::personal).mapToLong(m -> m.get("seq").asLong()).max().orElse(0);
+
+    TestServer again = TestServer.start(db, "");
+    try {
+      String erin = again.signIn("erin");
+      WsClient resumed = WsClient.connect(again, "/ws?ticket=" + again.ticket(erin) + "&epoch=" + epoch + "&lastSeq=" + lastSeq);
+      List<JsonNode> after = resumed.collectUntil(m -> queuedId.equals(m.path("commandId").asText()));
+      assertTrue(after.stream().anyMatch(m -> m.path("type").asText().equals("resumed")), "resumed, not resync: " + after);
+      List<JsonNode> all = new ArrayList<>(before);
+      all.addAll(after);
+      assertEquals(1, all.stream().filter(m -> commandId.equals(m.path("commandId").asText())).count(),
+          "the drained command's outcome exactly once, before the close or by resume: " + all);
+      assertEquals(1, all.stream().filter(m -> queuedId.equals(m.path("commandId").asText())).count());
+      resumed.close();
+    } finally {
+      again.close();
+    }
+  }
+
+  static JsonNode parse(String json) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -29,11 +29,12 @@ class MultiNodeTest {
   @Test
   void outcomesOfCommandsSentToOneNodeReachTheSocketOnTheOtherInOrderAndOnce() throws Exception {
     int seed = freePort();
-    try (TestServer one = TestServer.start(node(seed, seed))) {
+    String db = TestServer.freshDatabase();
+    try (TestServer one = TestServer.start(db, node(seed, seed))) {
       String alice = one.signIn("alice");
       List<String> before = new ArrayList<>();
       for (int i = 0; i < 3; i++) before.add(one.post("/api/todos", alice, "{\"text\":\"before #" + i + "\"}").json().get("commandId").asText());
-      try (TestServer two = TestServer.start(node(freePort(), seed))) {
+      try (TestServer two = TestServer.start(db, node(freePort(), seed))) {
         // the token is good on both nodes; the socket is on node two
         WsClient socket = two.connect(alice);
         socket.subscribe("todos");

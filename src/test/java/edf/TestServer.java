@@ -46,9 +46,19 @@ final class TestServer implements AutoCloseable {
 
   /** @param overrides HOCON that overrides application.conf, e.g. "edf.auth.ingest-key = k" */
   static TestServer start(String overrides) {
+    return start(freshDatabase(), overrides);
+  }
+
+  /** A new, empty in-memory database; it lives until the JVM ends, so a server can restart on it. */
+  static String freshDatabase() {
+    return "jdbc:h2:mem:edf-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+  }
+
+  /** @param dbUrl the JDBC URL of the server's database (a restarted server gets the same one) */
+  static TestServer start(String dbUrl, String overrides) {
     Config config =
-        ConfigFactory.parseString(
-                """
+        Storage.prepare(ConfigFactory.parseString(
+                "edf.db.url = \"" + dbUrl + "\"\n" + """
                     edf.http.port = 0
                     edf.chaos {
                       http-failure-rate = 0, lost-response-rate = 0, processing-failure-rate = 0
@@ -65,7 +75,7 @@ final class TestServer implements AutoCloseable {
                     """
                     + overrides)
             .withFallback(ConfigFactory.load())
-            .resolve();
+            .resolve());
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(Settings.fromConfig(config), bound), "edf-test", config);

@@ -13,12 +13,20 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 class UserLedgerTest {
   static final ActorTestKit testKit =
-      ActorTestKit.create(ConfigFactory.parseString("pekko.actor.provider = local"));
+      ActorTestKit.create(
+          PersistenceTestKitPlugin.getInstance().config()
+              .withFallback(PersistenceTestKitSnapshotPlugin.config())
+              .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+              .withFallback(ConfigFactory.load()));
+  static final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
   static final ObjectMapper mapper = new ObjectMapper();
 
   @AfterAll
@@ -26,32 +34,47 @@ class UserLedgerTest {
     testKit.shutdownTestKit();
   }
 
-  final TestProbe<Object> outlet = testKit.createTestProbe();
-  final ActorRef<UserLedger.Command> ledger = spawnLedger(3);
+  /** What the ledger asked its processor to queue, with where to acknowledge it. */
+  record Enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo) {
+    void ack() {
+      replyTo.tell(new CommandProcessor.Enqueued(command.commandId()));
+    }
+  }
 
-  ActorRef<UserLedger.Command> spawnLedger(int maxRemembered) {
+  final TestProbe<Object> outlet = testKit.createTestProbe();
+  final String user = "alice-" + UUID.randomUUID();
+  ActorRef<UserLedger.Command> ledger = spawnLedger();
+
+  /** A new incarnation of this test's user's ledger: it recovers from the journal. */
+  ActorRef<UserLedger.Command> spawnLedger() {
     return testKit.spawn(
         UserLedger.create(
-            "alice",
-            maxRemembered,
+            user,
+            3,
             new Settings.History(3, Duration.ofMinutes(5)),
             new UserLedger.Outlet() {
               @Override
-              public void enqueue(TodoCommand command) {
-                outlet.ref().tell(command);
-              }
-
-              @Override
-              public void event(TodoEvent event) {
-                outlet.ref().tell(event);
+              public void enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo) {
+                outlet.ref().tell(new Enqueue(command, replyTo));
               }
 
               @Override
               public void deliver(Delivery delivery) {
                 outlet.ref().tell(delivery);
               }
+
+              @Override
+              public void wake(String userId) {
+                outlet.ref().tell("wake " + userId);
+              }
             },
-            new Wire(Json.mapper(testKit.system()))));
+            new Wire(Json.mapper(testKit.system())),
+            java.time.Clock.systemUTC()));
+  }
+
+  void restart() {
+    testKit.stop(ledger);
+    ledger = spawnLedger();
   }
 
   static TodoCommand create(String text) {
@@ -60,22 +83,43 @@ class UserLedgerTest {
         text, null, null, 0, false, Instant.now());
   }
 
+  /** Accepts a new command: the ledger stores it, asks the processor to queue it, and answers once it has. */
   StatusReply<UserLedger.Receipt> accept(TodoCommand command, String key, String fingerprint) {
+    TestProbe<StatusReply<UserLedger.Receipt>> reply = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Accept(command, key, fingerprint, reply.ref()));
+    Enqueue enqueue = outlet.expectMessageClass(Enqueue.class);
+    assertEquals(command, enqueue.command());
+    reply.expectNoMessage(Duration.ofMillis(20));
+    enqueue.ack();
+    return reply.receiveMessage();
+  }
+
+  /** Sends an Accept that the ledger answers at once (a known key). */
+  StatusReply<UserLedger.Receipt> acceptKnown(TodoCommand command, String key, String fingerprint) {
     TestProbe<StatusReply<UserLedger.Receipt>> reply = testKit.createTestProbe();
     ledger.tell(new UserLedger.Accept(command, key, fingerprint, reply.ref()));
     return reply.receiveMessage();
   }
 
   @Test
-  void acceptingAnnouncesThePendingChangeThenEnqueuesTheCommand() {
+  void theReceiptComesOnlyOnceTheProcessorHasTheCommandQueued() {
     TodoCommand command = create("Buy milk");
     UserLedger.Receipt receipt = accept(command, null, "f").getValue();
     assertEquals(command.commandId(), receipt.commandId());
     assertEquals(command.entityId(), receipt.entityId());
     assertEquals("accepted", receipt.status());
-    TodoEvent.Pending pending = outlet.expectMessageClass(TodoEvent.Pending.class);
-    assertEquals("alice", pending.by());
-    assertEquals(command, outlet.expectMessageClass(TodoCommand.class));
+  }
+
+  @Test
+  void anEnqueueThatIsNotAcknowledgedIsSentAgain() {
+    TodoCommand command = create("Buy milk");
+    TestProbe<StatusReply<UserLedger.Receipt>> reply = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Accept(command, null, "f", reply.ref()));
+    outlet.expectMessageClass(Enqueue.class);
+    Enqueue again = outlet.expectMessageClass(Enqueue.class, Duration.ofSeconds(5));
+    assertEquals(command, again.command());
+    again.ack();
+    assertEquals(command.commandId(), reply.receiveMessage().getValue().commandId());
   }
 
   @Test
@@ -83,9 +127,7 @@ class UserLedgerTest {
     TodoCommand first = create("Buy milk");
     TodoCommand retry = create("Buy milk");
     UserLedger.Receipt a = accept(first, "key-1", "same body").getValue();
-    outlet.expectMessageClass(TodoEvent.Pending.class);
-    outlet.expectMessageClass(TodoCommand.class);
-    UserLedger.Receipt b = accept(retry, "key-1", "same body").getValue();
+    UserLedger.Receipt b = acceptKnown(retry, "key-1", "same body").getValue();
     assertEquals(a, b);
     // the ledger calls its outlet before it replies: nothing more was sent for the retry
     outlet.expectNoMessage(Duration.ofMillis(100));
@@ -94,7 +136,7 @@ class UserLedgerTest {
   @Test
   void theSameKeyWithAnotherRequestIsRefused() {
     accept(create("Buy milk"), "key-2", "body A");
-    StatusReply<UserLedger.Receipt> reply = accept(create("Buy bread"), "key-2", "body B");
+    StatusReply<UserLedger.Receipt> reply = acceptKnown(create("Buy bread"), "key-2", "body B");
     assertTrue(reply.isError());
     assertEquals(UserLedger.KEY_REUSED, reply.getError().getMessage());
   }
@@ -105,12 +147,12 @@ class UserLedgerTest {
     accept(command, null, "f");
     assertEquals("accepted", status(command.commandId()).getValue().status());
 
-    Todo todo = new Todo(command.entityId(), "Buy milk", false, 1, "alice", Instant.parse("2026-11-26T14:00:00Z"));
+    Todo todo = new Todo(command.entityId(), "Buy milk", false, 1, user, Instant.parse("2026-11-26T14:00:00Z"));
     Instant done = Instant.parse("2026-11-26T14:00:01.5Z");
-    ledger.tell(new UserLedger.Completed(new CommandOutcome(command.commandId(), command.entityId(), "alice", TodoCommand.Type.CREATE, true, todo, null, done)));
+    ledger.tell(new UserLedger.Completed(new CommandOutcome(command.commandId(), command.entityId(), user, TodoCommand.Type.CREATE, true, todo, null, done)));
 
     Delivery delivery = fishDelivery();
-    assertEquals("alice", delivery.userId());
+    assertEquals(user, delivery.userId());
     JsonNode json = mapper.readTree(delivery.json());
     assertEquals("command.succeeded", json.get("type").asText());
     assertEquals(command.commandId(), json.get("commandId").asText());
@@ -128,7 +170,7 @@ class UserLedgerTest {
   void aFailureOutcomeCarriesItsReason() throws Exception {
     TodoCommand command = create("Buy milk");
     accept(command, null, "f");
-    ledger.tell(new UserLedger.Completed(new CommandOutcome(command.commandId(), command.entityId(), "alice", TodoCommand.Type.CREATE, false, null,
+    ledger.tell(new UserLedger.Completed(new CommandOutcome(command.commandId(), command.entityId(), user, TodoCommand.Type.CREATE, false, null,
         new CommandOutcome.ErrorInfo("processing-failed", "Processing failed (simulated)"), Instant.now())));
     JsonNode json = mapper.readTree(fishDelivery().json());
     assertEquals("command.failed", json.get("type").asText());
@@ -177,6 +219,72 @@ class UserLedgerTest {
     assertEquals(UserLedger.SyncMode.RESYNC, sync(epoch, 9L).mode(), "ahead of the server");
     assertEquals(UserLedger.SyncMode.RESYNC, sync("another-epoch", 3L).mode());
     assertEquals(0, sync(epoch, 4L).replay().size(), "up to date");
+  }
+
+  @Test
+  void epochNumberingHistoryAndKeysSurviveARestart() {
+    String epoch = sync(null, null).epoch();
+    TodoCommand command = create("Buy milk");
+    UserLedger.Receipt receipt = accept(command, "key-r", "body").getValue();
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\"}"));
+    assertEquals(1, fishDelivery().seq());
+
+    restart();
+    // the open command is offered to its processor again: nothing accepted is left behind
+    Enqueue again = outlet.expectMessageClass(Enqueue.class);
+    assertEquals(command, again.command());
+    again.ack();
+    assertEquals(receipt, acceptKnown(create("Buy milk"), "key-r", "body").getValue(), "the key is still known");
+    UserLedger.SyncResult resumed = sync(epoch, 0L);
+    assertEquals(UserLedger.SyncMode.RESUMED, resumed.mode(), "the epoch survived");
+    assertEquals(java.util.List.of(1L), resumed.replay().stream().map(Delivery::seq).toList());
+
+    ledger.tell(new UserLedger.Completed(new CommandOutcome(command.commandId(), command.entityId(), "alice", TodoCommand.Type.CREATE, true, null, null, Instant.now())));
+    Delivery outcome = fishDelivery();
+    assertEquals(2, outcome.seq(), "numbering goes on without a gap");
+    assertEquals(epoch, outcome.epoch());
+    assertEquals("succeeded", status(command.commandId()).getValue().status());
+  }
+
+  @Test
+  void aRetryWithAKnownKeyWhoseCommandIsNotQueuedYetWaitsForTheProcessor() {
+    TodoCommand command = create("Buy milk");
+    TestProbe<StatusReply<UserLedger.Receipt>> first = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Accept(command, "key-w", "body", first.ref()));
+    Enqueue enqueue = outlet.expectMessageClass(Enqueue.class);
+    // the first request timed out (no 202); the client retries with its key after a restart
+    restart();
+    Enqueue recovered = outlet.expectMessageClass(Enqueue.class);
+    TestProbe<StatusReply<UserLedger.Receipt>> retry = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Accept(create("Buy milk"), "key-w", "body", retry.ref()));
+    retry.expectNoMessage(Duration.ofMillis(50));
+    recovered.ack();
+    assertEquals(command.commandId(), retry.receiveMessage().getValue().commandId(), "the same command, not a second one");
+    assertEquals(command, enqueue.command());
+  }
+
+  @Test
+  void anOutcomeThatComesTwiceIsDeliveredOnce() {
+    TodoCommand command = create("Buy milk");
+    accept(command, null, "f");
+    CommandOutcome outcome = new CommandOutcome(command.commandId(), command.entityId(), "alice", TodoCommand.Type.CREATE, true, null, null, Instant.now());
+    ledger.tell(new UserLedger.Completed(outcome));
+    ledger.tell(new UserLedger.Completed(outcome));
+    assertEquals(1, fishDelivery().seq());
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\"}"));
+    assertEquals(2, fishDelivery().seq(), "the repeat was not numbered");
+  }
+
+  @Test
+  void aLongHistoryIsRecoveredFromASnapshot() {
+    String epoch = sync(null, null).epoch();
+    for (int i = 1; i <= 205; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}"));
+    for (int i = 1; i <= 205; i++) fishDelivery();
+    snapshots.expectNextPersistedClass(UserLedger.persistenceId(user).id(), UserLedger.Snapshot.class);
+    restart();
+    UserLedger.SyncResult resumed = sync(epoch, 203L);
+    assertEquals(UserLedger.SyncMode.RESUMED, resumed.mode());
+    assertEquals(java.util.List.of(204L, 205L), resumed.replay().stream().map(Delivery::seq).toList());
   }
 
   private UserLedger.SyncResult sync(String epoch, Long lastSeq) {
