@@ -60,7 +60,7 @@ class MultiNodeTest {
         assertTrue(outcomes.get(0).get("seq").asLong() > start);
         assertTrue(got.stream().anyMatch(m -> m.path("type").asText().equals("todo.changed")), "todo events cross nodes too");
 
-        // node two's read side started from node one's and follows the events
+        // node two's read side was built from the stored events and follows them
         Eventually.get(() -> two.get("/api/todos", alice).json().size() == 23 ? true : null);
         assertEquals(23, two.get("/api/todos", alice).json().size(), "3 todos from before node two joined, 20 after");
 
@@ -75,6 +75,36 @@ class MultiNodeTest {
         Eventually.get(() -> two.get("/api/chaos", alice).json().get("processingFailureRate").asDouble() == 0.75 ? true : null);
         socket.close();
       }
+    }
+  }
+
+  @Test
+  void aNodeThatLeavesHandsItsTodosAndTheirQueuesOverAndNothingIsLost() throws Exception {
+    int seed = freePort();
+    String db = TestServer.freshDatabase();
+    TestServer one = TestServer.start(db, node(seed, seed) + "edf.shutdown.drain-timeout = 100ms\n");
+    try (TestServer two = TestServer.start(db, node(freePort(), seed))) {
+      String alice = one.signIn("alice");
+      WsClient socket = two.connect(alice);
+      socket.awaitType("welcome");
+      // processing is slow: the commands are still queued when node one leaves
+      assertEquals(200, one.send(org.apache.pekko.http.javadsl.model.HttpMethods.PUT, "/api/chaos", alice, "{\"minDelayMs\":1500,\"maxDelayMs\":1500}").status());
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < 12; i++) sent.add(one.post("/api/todos", alice, "{\"text\":\"hand me over #" + i + "\"}").json().get("commandId").asText());
+      one.close();
+
+      java.util.Set<String> waiting = new java.util.HashSet<>(sent);
+      List<JsonNode> got = socket.collectUntil(m -> {
+        if (m.path("type").asText().startsWith("command.")) waiting.remove(m.path("commandId").asText());
+        return waiting.isEmpty();
+      });
+      got.addAll(socket.barrier());
+      List<String> outcomeIds = got.stream().filter(m -> m.path("type").asText().equals("command.succeeded")).map(m -> m.get("commandId").asText()).toList();
+      for (String id : sent) assertEquals(1, outcomeIds.stream().filter(id::equals).count(), "once, and a success: " + id);
+      Eventually.get(() -> two.get("/api/todos", two.signIn("alice")).json().size() == 12 ? true : null);
+      socket.close();
+    } finally {
+      one.close();
     }
   }
 }
