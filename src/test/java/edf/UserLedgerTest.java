@@ -278,13 +278,13 @@ class UserLedgerTest {
   @Test
   void aLongHistoryIsRecoveredFromASnapshot() {
     String epoch = sync(null, null).epoch();
-    for (int i = 1; i <= 205; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}"));
-    for (int i = 1; i <= 205; i++) fishDelivery();
+    for (int i = 1; i <= 1005; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}"));
+    for (int i = 1; i <= 1005; i++) fishDelivery();
     snapshots.expectNextPersistedClass(UserLedger.persistenceId(user).id(), UserLedger.Snapshot.class);
     restart();
-    UserLedger.SyncResult resumed = sync(epoch, 203L);
+    UserLedger.SyncResult resumed = sync(epoch, 1003L);
     assertEquals(UserLedger.SyncMode.RESUMED, resumed.mode());
-    assertEquals(java.util.List.of(204L, 205L), resumed.replay().stream().map(Delivery::seq).toList());
+    assertEquals(java.util.List.of(1004L, 1005L), resumed.replay().stream().map(Delivery::seq).toList());
   }
 
   private UserLedger.SyncResult sync(String epoch, Long lastSeq) {
