@@ -73,6 +73,37 @@ describe('TodoItem', () => {
     expect(screen.getByTestId('todo-text').textContent).toBe('Buy milk');
   });
 
+  it('keeps the draft when the field loses focus (another window, a click elsewhere)', () => {
+    const h = setup();
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    const input = screen.getByTestId('todo-edit-input') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'Buy oat milk' } });
+    fireEvent.blur(input);
+    fireEvent.click(document.body);
+    expect((screen.getByTestId('todo-edit-input') as HTMLInputElement).value).toBe('Buy oat milk');
+    expect(h.onRename).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('todo-edit-save'));
+    expect(h.onRename).toHaveBeenCalledWith(row, 'Buy oat milk', 2);
+  });
+
+  it('keeps the draft while the row re-renders with someone else’s change', () => {
+    const h = setup();
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    fireEvent.change(screen.getByTestId('todo-edit-input'), { target: { value: 'Mine' } });
+    h.rerender({ ...row, todo: { ...row.todo, text: 'Theirs', version: 3 } });
+    expect((screen.getByTestId('todo-edit-input') as HTMLInputElement).value).toBe('Mine');
+  });
+
+  it('cancels with the Cancel button and sends nothing', () => {
+    const h = setup();
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    fireEvent.change(screen.getByTestId('todo-edit-input'), { target: { value: 'Something else' } });
+    fireEvent.click(screen.getByTestId('todo-edit-cancel'));
+    expect(h.onRename).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('todo-edit-input')).toBeNull();
+    expect(screen.getByTestId('todo-text').textContent).toBe('Buy milk');
+  });
+
   it('refuses an empty text and says why', () => {
     const h = setup();
     fireEvent.click(screen.getByTestId('todo-edit'));

@@ -129,7 +129,6 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
                 setProblem(null);
               }}
               onKeyDown={onKeyDown}
-              onBlur={stopEditing}
               aria-label={`New text for '${todo.text}'`}
               aria-invalid={problem !== null}
               aria-describedby={problem ? problemId : undefined}
@@ -185,9 +184,19 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
       <Viewers presence={presence} />
       <div className="todo__actions">
         {editing ? (
-          <button type="button" className="button button--small" onMouseDown={(e) => e.preventDefault()} onClick={save}>
-            Save
-          </button>
+          <>
+            <button type="button" className="button button--small" data-testid="todo-edit-save" onClick={save}>
+              Save
+            </button>
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              data-testid="todo-edit-cancel"
+              onClick={stopEditing}
+            >
+              Cancel
+            </button>
+          </>
         ) : (
           <button
             ref={editButtonRef}
