@@ -78,6 +78,8 @@ export interface TodosState {
   early: Record<string, CommandOutcome>;
   /** Other users' commands accepted and not applied yet, by commandId. */
   othersPending: Record<string, { entityId: string; by: string }>;
+  /** Deletes the user can still undo, by todo: when they will be sent. */
+  held: Record<string, number>;
   /** Toasts to show. */
   notices: Notice[];
 }
@@ -103,7 +105,14 @@ export type TodosAction =
   | { type: 'command/rejected'; key: string; error: CommandError; at: number }
   /** `watching`: the todo (and field) this window is on, for the wording of others' changes. */
   | { type: 'message'; message: ServerMessage; at: number; watching?: Focus | null }
+  /** The user let a failed command go: its row or outbox line shows it no more. */
   | { type: 'command/dismissed'; key: string }
+  /** Retry of a failed command that never got its 202: sent again with the same Idempotency-Key. */
+  | { type: 'command/retried'; key: string; at: number }
+  /** A delete waits this long for an Undo before it is sent. */
+  | { type: 'delete/held'; entityId: string; until: number }
+  /** Undone, or sent: the delete is no longer held. */
+  | { type: 'delete/released'; entityId: string }
   | { type: 'conflict/resolved'; key: string; choice: 'mine' | 'theirs' }
   /** Subscribed (again): pending marks of others from before may have been settled meanwhile. */
   | { type: 'others/reset' }
@@ -154,6 +163,7 @@ export function initialTodosState(userId: string, mode: Mode): TodosState {
     byCommandId: {},
     early: {},
     othersPending: {},
+    held: {},
     notices: [],
   };
 }
@@ -165,6 +175,31 @@ export function isOpen(entry: CommandEntry): boolean {
 /** Still waiting for its 202: the server's commandId is not known yet. */
 export function isUnacknowledged(entry: CommandEntry): boolean {
   return entry.phase === 'sending' || entry.phase === 'retrying';
+}
+
+/** Failed before any 202: the server may or may not have it, so a retry must reuse its key. */
+export function canRetryInPlace(entry: CommandEntry): boolean {
+  return entry.origin === 'local' && entry.phase === 'failed' && entry.commandId === null;
+}
+
+/** A failed command of this window the user has not retried, discarded or settled yet. */
+export function needsDecision(entry: CommandEntry): boolean {
+  return entry.origin === 'local' && entry.phase === 'failed' && !entry.dismissed && entry.conflict === null;
+}
+
+/**
+ * Whether a new command of this kind on this todo would only repeat one still open (a second
+ * press on Delete, or on the checkbox, while the first one is on its way): such presses are ignored.
+ */
+export function repeatsOpenCommand(state: TodosState, entityId: string, kind: 'toggle' | 'delete'): boolean {
+  if (kind === 'delete' && entityId in state.held) return true;
+  return Object.values(state.commands).some(
+    (e) =>
+      e.origin === 'local' &&
+      e.entityId === entityId &&
+      isOpen(e) &&
+      (kind === 'delete' ? e.kind === 'delete' : e.kind === 'update' && e.patch.completed !== undefined),
+  );
 }
 
 /** Failed with a conflict the user has not settled yet. */
@@ -288,6 +323,38 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
 
     case 'command/dismissed':
       return compact(updateEntry(state, action.key, (entry) => (entry.phase === 'failed' ? { ...entry, dismissed: true } : entry)));
+
+    case 'command/retried': {
+      const entry = state.commands[action.key];
+      if (!entry || !canRetryInPlace(entry)) return state;
+      const again: CommandEntry = {
+        ...entry,
+        phase: 'sending',
+        attempt: 1,
+        nextAttemptAt: null,
+        retryReason: null,
+        error: null,
+        rolledBack: false,
+        dismissed: false,
+        settledAt: null,
+        issuedAt: action.at,
+      };
+      const next = putEntry(state, again);
+      return {
+        ...next,
+        latest: { ...next.latest, [entry.entityId]: entry.key },
+        order: next.order.includes(entry.entityId) ? next.order : [...next.order, entry.entityId],
+      };
+    }
+
+    case 'delete/held':
+      return { ...state, held: { ...state.held, [action.entityId]: action.until } };
+
+    case 'delete/released': {
+      if (!(action.entityId in state.held)) return state;
+      const { [action.entityId]: _released, ...held } = state.held;
+      return { ...state, held };
+    }
 
     case 'conflict/resolved':
       return updateEntry(state, action.key, (entry) =>

@@ -11,14 +11,36 @@ import type { Mode } from '../modes/modes';
 import type { ServerMessage } from '../socket/protocol';
 import { showNotice } from '../toasts/notify';
 import { uuid } from '../shared/uuid';
-import { initialTodosState, nextExpectedVersion, todosReducer, type TodosState } from './commandReducer';
+import {
+  canRetryInPlace,
+  initialTodosState,
+  needsDecision,
+  nextExpectedVersion,
+  repeatsOpenCommand,
+  todosReducer,
+  type CommandEntry,
+  type TodosState,
+} from './commandReducer';
 import { createCommandRunner, type CommandRequest, type CommandRunner } from './commandRunner';
 import type { Notice } from './notices';
 import { DEFAULT_PENDING_CHECK_MS, createPendingWatchdog, type PendingWatchdog } from './pendingWatchdog';
 import { selectView, type RowView, type TodosView } from './selectView';
 
-/** How long a failed create stays visible (struck through) after its rollback. */
-export const FAILED_CREATE_VISIBLE_MS = 6000;
+/** How long a delete waits for Undo before it is sent. */
+export const UNDO_DELETE_MS = 5000;
+
+/** The same command again, from what its entry remembers. */
+export function requestOf(entry: CommandEntry, expectedVersion: number | undefined): CommandRequest {
+  const version = expectedVersion !== undefined ? { expectedVersion } : {};
+  switch (entry.kind) {
+    case 'create':
+      return { kind: 'create', entityId: entry.entityId, text: entry.patch.text ?? entry.label };
+    case 'update':
+      return { kind: 'update', entityId: entry.entityId, patch: entry.patch, label: entry.label, ...version };
+    case 'delete':
+      return { kind: 'delete', entityId: entry.entityId, label: entry.label, ...version };
+  }
+}
 
 export interface TodosApi {
   state: TodosState;
@@ -27,7 +49,14 @@ export interface TodosApi {
   toggle(row: RowView): void;
   /** `seenVersion`: the version shown when the edit began (a change meanwhile makes it conflict). */
   rename(row: RowView, text: string, seenVersion?: number): void;
+  /** Holds a delete for {@link UNDO_DELETE_MS}, then sends it; a second press meanwhile does nothing. */
   remove(row: RowView): void;
+  /** Takes back a held delete before it is sent. */
+  undoRemove(entityId: string): void;
+  /** A failed command again: with its own key when it never got a 202, else as a new command. */
+  retry(entry: CommandEntry): void;
+  /** Lets a failed command go (its text can be copied first). */
+  discard(entry: CommandEntry): void;
   /** Settles a conflict: send the change again on the current version, or take the other one. */
   resolveConflict(row: RowView, choice: 'mine' | 'theirs'): void;
   refresh(): void;
@@ -75,6 +104,17 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
   }, [api]);
   const issue = useCallback((request: CommandRequest) => {
     runnerRef.current?.issue(request);
+  }, []);
+  /** Toggles and deletes issued since the last render: a second press in the same instant is ignored too. */
+  const justIssued = useRef(new Set<string>());
+  useEffect(() => {
+    justIssued.current.clear();
+  }, [state.commands, state.held]);
+  const isRepeat = useCallback((entityId: string, kind: 'toggle' | 'delete') => {
+    const id = `${kind}:${entityId}`;
+    if (justIssued.current.has(id) || repeatsOpenCommand(stateRef.current, entityId, kind)) return true;
+    justIssued.current.add(id);
+    return false;
   }, []);
 
   // Accepted commands without outcome are checked at their status URL after a while.
@@ -131,45 +171,23 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     dispatch({ type: 'notices/shown', ids: state.notices.map((n) => n.id) });
   }, [state.notices, notify]);
 
-  // Failed creates fade out after a while.
-  const fading = useRef(new Map<string, ReturnType<typeof setTimeout>>());
-  useEffect(() => {
-    const timers = fading.current;
-    for (const entry of Object.values(state.commands)) {
-      if (entry.kind !== 'create' || entry.phase !== 'failed' || entry.dismissed || timers.has(entry.key)) continue;
-      const left = Math.max(0, (entry.settledAt ?? Date.now()) + FAILED_CREATE_VISIBLE_MS - Date.now());
-      timers.set(
-        entry.key,
-        setTimeout(() => {
-          timers.delete(entry.key);
-          dispatch({ type: 'command/dismissed', key: entry.key });
-        }, left),
-      );
-    }
-  }, [state.commands]);
-  useEffect(() => {
-    const timers = fading.current;
-    return () => {
-      for (const timer of timers.values()) clearTimeout(timer);
-      timers.clear();
-    };
-  }, []);
-
   const view = useMemo(() => selectView(state), [state]);
 
   // Every change carries the version the user saw: a stale one fails with a conflict, never
   // overwriting someone else's change in silence.
   const add = useCallback((text: string) => issue({ kind: 'create', entityId: uuid(), text }), [issue]);
   const toggle = useCallback(
-    (row: RowView) =>
+    (row: RowView) => {
+      if (isRepeat(row.id, 'toggle')) return;
       issue({
         kind: 'update',
         entityId: row.id,
         patch: { completed: !row.todo.completed },
         label: row.todo.text,
         expectedVersion: row.expectedVersion,
-      }),
-    [issue],
+      });
+    },
+    [issue, isRepeat],
   );
   const rename = useCallback(
     (row: RowView, text: string, seenVersion?: number) =>
@@ -182,10 +200,52 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
       }),
     [issue],
   );
+  // Deletes wait for Undo; what is still held at unmount is simply not sent (the todo stays).
+  const heldTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  useEffect(() => {
+    const timers = heldTimers.current;
+    return () => {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    };
+  }, []);
   const remove = useCallback(
-    (row: RowView) => issue({ kind: 'delete', entityId: row.id, label: row.todo.text, expectedVersion: row.expectedVersion }),
+    (row: RowView) => {
+      if (isRepeat(row.id, 'delete')) return;
+      const request: CommandRequest = { kind: 'delete', entityId: row.id, label: row.todo.text, expectedVersion: row.expectedVersion };
+      dispatch({ type: 'delete/held', entityId: row.id, until: Date.now() + UNDO_DELETE_MS });
+      heldTimers.current.set(
+        row.id,
+        setTimeout(() => {
+          heldTimers.current.delete(row.id);
+          dispatch({ type: 'delete/released', entityId: row.id });
+          issue(request);
+        }, UNDO_DELETE_MS),
+      );
+    },
+    [issue, isRepeat],
+  );
+  const undoRemove = useCallback((entityId: string) => {
+    clearTimeout(heldTimers.current.get(entityId));
+    heldTimers.current.delete(entityId);
+    dispatch({ type: 'delete/released', entityId });
+  }, []);
+  const retry = useCallback(
+    (entry: CommandEntry) => {
+      const current = stateRef.current.commands[entry.key] ?? entry;
+      if (!needsDecision(current)) return;
+      if (canRetryInPlace(current)) {
+        // The very same request: the server may hold it under this key already.
+        runnerRef.current?.retry(current.key, requestOf(current, current.expectedVersion ?? undefined));
+        return;
+      }
+      dispatch({ type: 'command/dismissed', key: current.key });
+      const version = current.kind === 'create' ? undefined : nextExpectedVersion(stateRef.current, current.entityId);
+      issue(requestOf(current, version));
+    },
     [issue],
   );
+  const discard = useCallback((entry: CommandEntry) => dispatch({ type: 'command/dismissed', key: entry.key }), []);
   const resolveConflict = useCallback(
     (row: RowView, choice: 'mine' | 'theirs') => {
       const conflict = row.conflict;
@@ -228,6 +288,9 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     toggle,
     rename,
     remove,
+    undoRemove,
+    retry,
+    discard,
     resolveConflict,
     refresh,
     onServerMessage,

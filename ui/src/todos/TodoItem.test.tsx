@@ -17,6 +17,7 @@ const row: RowView = {
   expectedVersion: 2,
   othersPending: [],
   conflict: null,
+  heldUntil: null,
 };
 
 function setup(r: RowView = row, presence?: TodoPresence) {
@@ -121,7 +122,7 @@ describe('TodoItem', () => {
       rolledBack: true,
       latest: entry({ phase: 'failed', commandId: 'c', rolledBack: true, error: { code: 'processing-failed', message: 'Processing failed' } }),
     });
-    expect(screen.getByTestId('command-status').textContent).toBe('Failed: Processing failed (processing-failed)');
+    expect(screen.getByTestId('command-status').textContent).toBe('Failed: The server could not carry it out (processing-failed)');
     expect(screen.getByText('Rolled back')).toBeTruthy();
   });
 

@@ -85,7 +85,7 @@ export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online
       {online && <OnlineUsers users={online.users} known={online.known} windowId={online.windowId ?? null} />}
       <ModePicker mode={mode} onChange={onModeChange} />
       <NewTodo onAdd={todos.add} />
-      <Outbox entries={view.outbox} />
+      <Outbox entries={view.outbox} onRetry={todos.retry} onDiscard={todos.discard} />
       {state.list === 'loading' && (
         <>
           <p className="visually-hidden" role="status">
@@ -120,6 +120,9 @@ export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online
                   onRename={todos.rename}
                   onDelete={todos.remove}
                   onResolveConflict={todos.resolveConflict}
+                  onRetry={todos.retry}
+                  onDiscard={todos.discard}
+                  onUndoDelete={todos.undoRemove}
                 />
               ))}
             </ul>
