@@ -42,6 +42,8 @@ export interface CommandEntry {
   nextAttemptAt: number | null;
   /** Why the previous attempt failed, while retrying. */
   retryReason: string | null;
+  /** The next attempt waits for the network (offline, or the socket is lost): no attempt is spent. */
+  waitingForNetwork: boolean;
   commandId: string | null;
   error: CommandError | null;
   /** The failure undid a change the list was already showing. */
@@ -101,6 +103,7 @@ export type TodosAction =
     }
   | { type: 'command/attempt'; key: string; attempt: number }
   | { type: 'command/retrying'; key: string; nextAttempt: number; nextAttemptAt: number; reason: string }
+  | { type: 'command/waiting'; key: string; attempt: number }
   | { type: 'command/accepted'; key: string; commandId: string; at: number; userSeq?: number }
   | { type: 'command/rejected'; key: string; error: CommandError; at: number }
   /** `watching`: the todo (and field) this window is on, for the wording of others' changes. */
@@ -136,6 +139,7 @@ export function newEntry(
     attempt: 1,
     nextAttemptAt: null,
     retryReason: null,
+    waitingForNetwork: false,
     commandId: null,
     error: null,
     rolledBack: false,
@@ -278,8 +282,19 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
     case 'command/attempt':
       return updateEntry(state, action.key, (entry) =>
         isUnacknowledged(entry)
-          ? { ...entry, attempt: action.attempt, phase: action.attempt > 1 ? 'retrying' : 'sending', nextAttemptAt: null }
+          ? {
+              ...entry,
+              attempt: action.attempt,
+              phase: action.attempt > 1 ? 'retrying' : 'sending',
+              nextAttemptAt: null,
+              waitingForNetwork: false,
+            }
           : entry,
+      );
+
+    case 'command/waiting':
+      return updateEntry(state, action.key, (entry) =>
+        isUnacknowledged(entry) ? { ...entry, attempt: action.attempt, nextAttemptAt: null, waitingForNetwork: true } : entry,
       );
 
     case 'command/retrying':
@@ -291,6 +306,7 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
               attempt: action.nextAttempt,
               nextAttemptAt: action.nextAttemptAt,
               retryReason: action.reason,
+              waitingForNetwork: false,
             }
           : entry,
       );
@@ -308,6 +324,7 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
         error: action.error,
         rolledBack,
         nextAttemptAt: null,
+        waitingForNetwork: false,
         settledAt: action.at,
       };
       const next = withNotice(putEntry(state, failed), {
@@ -333,6 +350,7 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
         attempt: 1,
         nextAttemptAt: null,
         retryReason: null,
+        waitingForNetwork: false,
         error: null,
         rolledBack: false,
         dismissed: false,
@@ -424,6 +442,7 @@ function onAccepted(state: TodosState, key: string, commandId: string, at: numbe
     commandId,
     acceptedAt: at,
     nextAttemptAt: null,
+    waitingForNetwork: false,
     userSeq: userSeq ?? null,
   });
   next = rememberCommandId(next, commandId, key);
@@ -480,6 +499,7 @@ function otherWindowOutcome(state: TodosState, outcome: CommandOutcome, at: numb
     attempt: 1,
     nextAttemptAt: null,
     retryReason: null,
+    waitingForNetwork: false,
     commandId: outcome.commandId,
     error: outcome.type === 'command.failed' ? outcome.error : null,
     rolledBack: false,

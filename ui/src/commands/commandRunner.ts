@@ -56,6 +56,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       signal: controller.signal,
       hooks: {
         onAttempt: (attempt: number) => dispatch({ type: 'command/attempt', key, attempt }),
+        onWaitingForNetwork: (attempt: number) => dispatch({ type: 'command/waiting', key, attempt }),
         onRetry: (info: { nextAttempt: number; delayMs: number; error: RequestError }) =>
           dispatch({
             type: 'command/retrying',

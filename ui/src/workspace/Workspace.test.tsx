@@ -373,11 +373,13 @@ describe('the live window', () => {
       expect(within(item('t1')).getByTestId('delete-held').textContent).toContain('Deleting in 5.0 s');
       await tick(2000);
       fireEvent.click(within(item('t1')).getByTestId('delete-undo'));
+      socket.push({ type: 'pong' }); // the socket stays alive meanwhile
       await tick(UNDO_DELETE_MS);
       await settle();
       expect(commands(server, 'DELETE')).toHaveLength(0);
       expect(within(item('t1')).queryByTestId('delete-held')).toBeNull();
 
+      socket.push({ type: 'pong' });
       fireEvent.click(within(item('t1')).getByTestId('todo-delete'));
       await tick(UNDO_DELETE_MS);
       await settle();
@@ -418,6 +420,9 @@ describe('the live window', () => {
       expect(within(failed).getByTestId('command-status').textContent).toBe('Failed: The server refused it (http-400)');
       // still there long after: nothing fades on its own
       await tick(60_000);
+      // (the silent fake socket was given up as dead meanwhile: commands wait until it is back)
+      FakeSocket.last().open();
+      await settle();
       fireEvent.click(within(screen.getByTestId('outbox-item')).getByTestId('command-retry'));
       await settle();
       const posts = commands(server, 'POST').filter((c) => c.path === '/api/todos');
@@ -469,6 +474,43 @@ describe('the live window', () => {
       expect(item('t1').dataset.status).toBe('idle');
       expect(within(item('t1')).queryByTestId('failed-actions')).toBeNull();
       expect(within(item('t1')).getByTestId('todo-text').textContent).toBe('Buy milk');
+    });
+  });
+
+  describe('offline', () => {
+    const setOnline = (online: boolean) => {
+      Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online });
+      act(() => {
+        window.dispatchEvent(new Event(online ? 'online' : 'offline'));
+      });
+    };
+    afterEach(() => setOnline(true));
+
+    it('turns the badge Offline at once, pauses commands without spending attempts, and sends them when back', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      setOnline(false);
+      expect(badge()).toBe('offline');
+      expect(socket.closedWith).toBe(4002);
+
+      fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: 'Call mum' } });
+      fireEvent.click(screen.getByTestId('new-todo-add'));
+      await settle();
+      const status = () => within(screen.getByTestId('outbox-item')).getByTestId('command-status');
+      expect(status().textContent).toBe('Waiting for network · attempt 1 not spent');
+      await tick(10 * 60_000);
+      expect(server.count('POST', '/api/todos')).toBe(0);
+
+      // online again: the socket comes back first, then the command goes, as attempt 1
+      setOnline(true);
+      await settle();
+      expect(server.count('POST', '/api/todos')).toBe(0);
+      FakeSocket.last().open();
+      await settle();
+      expect(server.count('POST', '/api/todos')).toBe(1);
+      expect(badge()).toBe('connected');
+      expect(screen.queryByText(/Waiting for network/)).toBeNull();
     });
   });
 });

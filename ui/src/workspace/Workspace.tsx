@@ -19,7 +19,7 @@ interface Props {
 }
 
 export function Workspace({ session, onSignOut }: Props) {
-  const { api, log, policy, pendingCheck } = useServices();
+  const { api, log, policy, pendingCheck, network } = useServices();
   const [mode, setMode] = useMode();
   const todoLog = useCallback(
     (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => log.append({ channel: 'app', direction: 'note', level, summary }),
@@ -37,7 +37,7 @@ export function Workspace({ session, onSignOut }: Props) {
     [stats],
   );
 
-  const live = useLiveConnection({ api, log, userId: session.userId, todos, onTopic });
+  const live = useLiveConnection({ api, log, userId: session.userId, todos, onTopic, network });
 
   return (
     <div className="app">

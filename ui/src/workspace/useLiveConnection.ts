@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Api } from '../api/endpoints';
+import type { NetworkGateControl } from '../api/networkGate';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
 import { initialPresence, onlineUsers, presenceByTodo, presenceReducer } from '../collab/presence';
 import { createPresenceSender, type Focus } from '../collab/presenceSender';
@@ -25,6 +26,8 @@ interface Options {
   /** Everything delivered, after the list saw it (stats, chaos). */
   onTopic?: (message: ServerMessage) => void;
   createSocket?: SocketFactory;
+  /** Told when the socket opens and when it is lost: commands wait for the network meanwhile. */
+  network?: Pick<NetworkGateControl, 'setSocketUp'>;
 }
 
 export interface LiveConnection {
@@ -44,7 +47,7 @@ function eventText(event: UserEvent): string {
   return fields === '{}' ? event.name : `${event.name} ${fields.length > 120 ? `${fields.slice(0, 119)}…` : fields}`;
 }
 
-export function useLiveConnection({ api, log, userId, todos, onTopic, createSocket }: Options): LiveConnection {
+export function useLiveConnection({ api, log, userId, todos, onTopic, createSocket, network }: Options): LiveConnection {
   const [tracker] = useState(createDeliveryTracker);
   const [presenceState, dispatchPresence] = useReducer(presenceReducer, initialPresence);
   const [windowId, setWindowId] = useState<string | null>(null);
@@ -145,8 +148,10 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
       socket.send({ type: 'subscribe', topic: 'todos' });
       socket.send({ type: 'subscribe', topic: 'stats' });
       sender.connected();
+      network?.setSocketUp(true);
     },
     onClose: (info: CloseInfo) => {
+      network?.setSocketUp(false);
       dispatchPresence({ type: 'reset' });
       sender.disconnected();
       const { summary, level } = describeClose(info, tracker.cursor());
