@@ -75,6 +75,11 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
     [api, log, tracker],
   );
 
+  // Presence goes out only on an open socket (throttled); every open sends the current focus
+  // again, and so does a timer while the socket is open (the server may have lost it).
+  const trySendRef = useRef<(message: PresenceMessage) => boolean>(() => false);
+  const [sender] = useState(() => createPresenceSender({ send: (message) => trySendRef.current(message) }));
+
   const deliver = useCallback(
     (message: ServerMessage) => {
       onServerMessage(message);
@@ -84,6 +89,9 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
           // Whatever changed while we were not subscribed (first load, a reconnect) is in the list now.
           if (message.topic === 'todos') onSubscribed();
           break;
+        case 'error':
+          sender.rejected(message.code);
+          break;
         case 'event':
           showNotice({ id: `event:${message.epoch ?? ''}:${message.seq ?? ''}`, kind: 'info', text: eventText(message) });
           break;
@@ -92,7 +100,7 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
       }
       onTopic?.(message);
     },
-    [onServerMessage, onSubscribed, onTopic],
+    [onServerMessage, onSubscribed, onTopic, sender],
   );
 
   const onVerdict = useCallback(
@@ -134,9 +142,6 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
 
   const onMessage = useCallback((message: ServerMessage) => onVerdict(message, tracker.receive(message)), [onVerdict, tracker]);
 
-  // Presence goes out only on an open socket (throttled); every open sends the current focus again.
-  const trySendRef = useRef<(message: PresenceMessage) => boolean>(() => false);
-  const [sender] = useState(() => createPresenceSender({ send: (message) => trySendRef.current(message) }));
 
   const socket = useSocket({
     enabled: true,
