@@ -48,7 +48,8 @@ export function createValueStore<T>(initial: T): ValueStore<T> {
   };
 }
 
-function sessionStorageOrNothing(): Storage | undefined {
+/** This tab's sessionStorage, or nothing where the browser refuses it. */
+export function sessionStorageOrNothing(): Storage | undefined {
   try {
     return window.sessionStorage;
   } catch {

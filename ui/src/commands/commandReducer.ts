@@ -15,6 +15,7 @@
 import type { CommandError, Todo, TodoPatch } from '../api/types';
 import type { Mode } from '../modes/modes';
 import type { Focus } from '../collab/presenceSender';
+import type { Cursor } from '../socket/delivery';
 import type { CommandOutcome, ServerMessage, TodoChanged } from '../socket/protocol';
 import { describeChange, describeCommand, pastTense, reason, type CommandKind, type Notice } from './notices';
 
@@ -80,6 +81,11 @@ export interface TodosState {
   early: Record<string, CommandOutcome>;
   /** Other users' commands accepted and not applied yet, by commandId. */
   othersPending: Record<string, { entityId: string; by: string }>;
+  /**
+   * Where the window stands in its user's numbered messages, as of the messages this state has
+   * processed: stored with the open commands, it makes a reload resume exactly where they stand.
+   */
+  cursor: Cursor | null;
   /** Deletes the user can still undo, by todo: when they will be sent. */
   held: Record<string, number>;
   /** Toasts to show. */
@@ -112,6 +118,8 @@ export type TodosAction =
   | { type: 'command/dismissed'; key: string }
   /** Retry of a failed command that never got its 202: sent again with the same Idempotency-Key. */
   | { type: 'command/retried'; key: string; at: number }
+  /** The delivery cursor after the messages dispatched so far. */
+  | { type: 'cursor'; cursor: Cursor | null }
   /** A delete waits this long for an Undo before it is sent. */
   | { type: 'delete/held'; entityId: string; until: number }
   /** Undone, or sent: the delete is no longer held. */
@@ -167,6 +175,7 @@ export function initialTodosState(userId: string, mode: Mode): TodosState {
     byCommandId: {},
     early: {},
     othersPending: {},
+    cursor: null,
     held: {},
     notices: [],
   };
@@ -363,6 +372,12 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
         latest: { ...next.latest, [entry.entityId]: entry.key },
         order: next.order.includes(entry.entityId) ? next.order : [...next.order, entry.entityId],
       };
+    }
+
+    case 'cursor': {
+      const c = action.cursor;
+      if (c === state.cursor || (c && state.cursor && c.epoch === state.cursor.epoch && c.seq === state.cursor.seq)) return state;
+      return { ...state, cursor: c };
     }
 
     case 'delete/held':

@@ -31,6 +31,8 @@ export interface CommandRunner {
    * server may have accepted it after all: then it answers with the same 202).
    */
   retry(key: string, request: CommandRequest): void;
+  /** Sends a command already in the state (restored after a reload) with its own key. */
+  resend(key: string, request: CommandRequest): void;
   /** Stops every request in flight (sign-out); nothing is dispatched afterwards. */
   dispose(): void;
 }
@@ -107,6 +109,9 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   };
 
   return {
+    resend(key, request) {
+      enqueue(key, request);
+    },
     retry(key, request) {
       dispatch({ type: 'command/retried', key, at: now() });
       enqueue(key, request);

@@ -23,24 +23,13 @@ import {
 } from './commandReducer';
 import { createCommandRunner, type CommandRequest, type CommandRunner } from './commandRunner';
 import type { Notice } from './notices';
+import { requestOf, restoreOutbox, snapshotOf, unacknowledged, type OutboxStore } from './outbox';
+import type { Cursor } from '../socket/delivery';
 import { DEFAULT_PENDING_CHECK_MS, createPendingWatchdog, type PendingWatchdog } from './pendingWatchdog';
 import { selectView, type RowView, type TodosView } from './selectView';
 
 /** How long a delete waits for Undo before it is sent. */
 export const UNDO_DELETE_MS = 5000;
-
-/** The same command again, from what its entry remembers. */
-export function requestOf(entry: CommandEntry, expectedVersion: number | undefined): CommandRequest {
-  const version = expectedVersion !== undefined ? { expectedVersion } : {};
-  switch (entry.kind) {
-    case 'create':
-      return { kind: 'create', entityId: entry.entityId, text: entry.patch.text ?? entry.label };
-    case 'update':
-      return { kind: 'update', entityId: entry.entityId, patch: entry.patch, label: entry.label, ...version };
-    case 'delete':
-      return { kind: 'delete', entityId: entry.entityId, label: entry.label, ...version };
-  }
-}
 
 export interface TodosApi {
   state: TodosState;
@@ -67,6 +56,8 @@ export interface TodosApi {
   resync(seq: number): number;
   /** Where this window's focus is, for the wording of others' changes. */
   setWatching(focus: Focus | null): void;
+  /** The delivery cursor moved (after the messages handed to `onServerMessage`). */
+  onCursor(cursor: Cursor | null): void;
 }
 
 export interface UseTodosOptions {
@@ -74,10 +65,19 @@ export interface UseTodosOptions {
   /** How long an accepted command may go without outcome before its status is checked. */
   pendingCheckMs?: () => number;
   log?: (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => void;
+  /** Keeps open commands and the cursor across reloads of this tab. */
+  outbox?: OutboxStore;
 }
 
 export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodosOptions = {}): TodosApi {
-  const [state, dispatch] = useReducer(todosReducer, undefined, () => initialTodosState(userId, mode));
+  const [state, dispatch] = useReducer(todosReducer, undefined, () =>
+    restoreOutbox(initialTodosState(userId, mode), options.outbox?.load() ?? { cursor: null, commands: [] }),
+  );
+  const outbox = options.outbox;
+  const { commands, cursor } = state;
+  useEffect(() => {
+    outbox?.save(snapshotOf({ commands, cursor }));
+  }, [outbox, commands, cursor]);
   const optionsRef = useRef(options);
   useEffect(() => {
     optionsRef.current = options;
@@ -97,6 +97,8 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
   useEffect(() => {
     const runner = createCommandRunner({ api, dispatch });
     runnerRef.current = runner;
+    // Restored after a reload, never answered: the same requests again, with their own keys.
+    for (const { key, request } of unacknowledged(stateRef.current)) runner.resend(key, request);
     return () => {
       runner.dispose();
       if (runnerRef.current === runner) runnerRef.current = null;
@@ -269,6 +271,7 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     (message: ServerMessage) => dispatch({ type: 'message', message, at: Date.now(), watching: watchingRef.current }),
     [],
   );
+  const onCursor = useCallback((cursor: Cursor | null) => dispatch({ type: 'cursor', cursor }), []);
   const onSubscribed = useCallback(() => {
     dispatch({ type: 'others/reset' });
     refresh();
@@ -297,5 +300,6 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     onSubscribed,
     resync,
     setWatching,
+    onCursor,
   };
 }

@@ -3,7 +3,7 @@
  * and resync, the pending watchdog, the drop control, dead-socket detection, presence, others'
  * pending changes and conflicts, as a user (and the Selenium test) sees them.
  */
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app/App';
 import { UNDO_DELETE_MS } from '../commands/useTodos';
@@ -511,6 +511,69 @@ describe('the live window', () => {
       expect(server.count('POST', '/api/todos')).toBe(1);
       expect(badge()).toBe('connected');
       expect(screen.queryByText(/Waiting for network/)).toBeNull();
+    });
+  });
+
+  describe('reload', () => {
+    it('keeps two pending commands across a reload, sends the unanswered one again with its key, and confirms each once by resume', async () => {
+      const server = fakeServer();
+      const first = await signIn(server);
+      first.push({ type: 'welcome', epoch: 'e1', seq: 0, windowId: 'w1' });
+      await subscribed(first);
+      const add = (text: string) => {
+        fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: text } });
+        fireEvent.click(screen.getByTestId('new-todo-add'));
+      };
+      add('Buy milk');
+      await settle();
+      server.failCommands(1, 500);
+      add('Call mum');
+      await settle();
+      const posts = () => server.calls.filter((c) => c.method === 'POST' && c.path === '/api/todos');
+      expect(posts()).toHaveLength(2);
+      const keyOfCallMum = posts()[1]!.headers['Idempotency-Key'];
+
+      // reload: this page goes, a new one starts in the same tab
+      cleanup();
+      FakeSocket.all = [];
+      render(<App />);
+      await settle();
+      const rowOf = (text: string) =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid=todo-item], [data-testid=outbox-item]')].find(
+          (e) => within(e).getByTestId('todo-text').textContent === text,
+        );
+      expect(rowOf('Buy milk')?.dataset.status).toBe('accepted');
+      expect(rowOf('Call mum')).toBeDefined();
+      // the unanswered one went again, same key, same body; the accepted one did not
+      expect(posts()).toHaveLength(3);
+      expect(posts()[2]!.headers['Idempotency-Key']).toBe(keyOfCallMum);
+      expect(posts()[2]!.body).toEqual(posts()[1]!.body);
+
+      // the socket resumes from the stored cursor; the outcomes come by replay, once each
+      const second = FakeSocket.last();
+      expect(second.url).toBe(`ws://${window.location.host}/ws?ticket=ticket-2&epoch=e1&lastSeq=0`);
+      second.open();
+      const milk = rowOf('Buy milk')!.dataset.id!;
+      const mum = rowOf('Call mum')!.dataset.id!;
+      second.push({ type: 'command.succeeded', commandId: 'cmd-1', entityId: milk, status: 'success', data: todoJson(milk, 'Buy milk'), seq: 1, epoch: 'e1' });
+      second.push({ type: 'resumed', from: 1, to: 1, windowId: 'w2' });
+      second.push({ type: 'command.succeeded', commandId: 'cmd-2', entityId: mum, status: 'success', data: todoJson(mum, 'Call mum'), seq: 2, epoch: 'e1' });
+      second.push({ type: 'command.succeeded', commandId: 'cmd-1', entityId: milk, status: 'success', data: todoJson(milk, 'Buy milk'), seq: 1, epoch: 'e1' });
+      await settle();
+      expect(item(milk).dataset.status).toBe('confirmed');
+      expect(item(mum).dataset.status).toBe('confirmed');
+      const confirmed = (text: string) =>
+        screen.getAllByTestId('toast').filter((t) => t.textContent?.includes(`Confirmed: added '${text}'`)).length;
+      expect(confirmed('Buy milk')).toBe(1);
+      expect(confirmed('Call mum')).toBe(1);
+
+      // and a reload now has nothing left to send, and resumes after seq 2
+      cleanup();
+      FakeSocket.all = [];
+      render(<App />);
+      await settle();
+      expect(posts()).toHaveLength(3);
+      expect(FakeSocket.last().url).toContain('&epoch=e1&lastSeq=2');
     });
   });
 });

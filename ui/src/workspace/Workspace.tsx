@@ -1,8 +1,9 @@
 /** The signed-in app: the list, the live chart, the chaos panel and the log, fed by one socket. */
 import { useCallback, useState } from 'react';
-import { useServices } from '../app/services';
+import { sessionStorageOrNothing, useServices } from '../app/services';
 import type { ChaosSettings, Session } from '../api/types';
 import { ChaosPanel } from '../chaos/ChaosPanel';
+import { createOutboxStore } from '../commands/outbox';
 import { useTodos } from '../commands/useTodos';
 import { LogTerminal } from '../log/LogTerminal';
 import type { ServerMessage } from '../socket/protocol';
@@ -25,7 +26,13 @@ export function Workspace({ session, onSignOut }: Props) {
     (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => log.append({ channel: 'app', direction: 'note', level, summary }),
     [log],
   );
-  const todos = useTodos(api, session.userId, mode, { pendingCheckMs: pendingCheck.get, log: todoLog });
+  // Open commands and the delivery cursor survive a reload of this tab.
+  const [outbox] = useState(() => createOutboxStore(sessionStorageOrNothing(), session.userId));
+  const todos = useTodos(api, session.userId, mode, { pendingCheckMs: pendingCheck.get, log: todoLog, outbox });
+  const signOut = useCallback(() => {
+    outbox.clear();
+    onSignOut();
+  }, [outbox, onSignOut]);
   const [stats] = useState(createStatsSeries);
   const [chaos, setChaos] = useState<ChaosSettings | null>(null);
 
@@ -41,7 +48,7 @@ export function Workspace({ session, onSignOut }: Props) {
 
   return (
     <div className="app">
-      <Header userId={session.userId} socket={live.socket} onDrop={live.drop} onSignOut={onSignOut} />
+      <Header userId={session.userId} socket={live.socket} onDrop={live.drop} onSignOut={signOut} />
       <main className="layout">
         <TodoPanel
           todos={todos}

@@ -22,7 +22,7 @@ interface Options {
   api: Api;
   log: LogStore;
   userId: string;
-  todos: Pick<TodosApi, 'onServerMessage' | 'onSubscribed' | 'resync' | 'setWatching'>;
+  todos: Pick<TodosApi, 'state' | 'onServerMessage' | 'onSubscribed' | 'resync' | 'setWatching' | 'onCursor'>;
   /** Everything delivered, after the list saw it (stats, chaos). */
   onTopic?: (message: ServerMessage) => void;
   createSocket?: SocketFactory;
@@ -48,10 +48,11 @@ function eventText(event: UserEvent): string {
 }
 
 export function useLiveConnection({ api, log, userId, todos, onTopic, createSocket, network }: Options): LiveConnection {
-  const [tracker] = useState(createDeliveryTracker);
+  // A reloaded window resumes from where its stored state stands.
+  const [tracker] = useState(() => createDeliveryTracker(todos.state.cursor));
   const [presenceState, dispatchPresence] = useReducer(presenceReducer, initialPresence);
   const [windowId, setWindowId] = useState<string | null>(null);
-  const { onServerMessage, onSubscribed, resync, setWatching } = todos;
+  const { onServerMessage, onSubscribed, resync, setWatching, onCursor } = todos;
 
   const note = useCallback(
     (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => log.append({ channel: 'ws', direction: 'note', level, summary }),
@@ -134,10 +135,12 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
           deliver(message);
           break;
       }
+      // After the message: the stored cursor never runs ahead of what the state has processed.
+      onCursor(tracker.cursor());
       const id = tracker.windowId();
       if (id) setWindowId(id);
     },
-    [deliver, note, resync, tracker],
+    [deliver, note, resync, tracker, onCursor],
   );
 
   const onMessage = useCallback((message: ServerMessage) => onVerdict(message, tracker.receive(message)), [onVerdict, tracker]);
