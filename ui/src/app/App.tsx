@@ -21,7 +21,11 @@ function SessionGate() {
   const { session: store, log } = useServices();
   const session = useSyncExternalStore(store.subscribe, store.get);
   // `?user=bob` opens this window as bob, whatever the window it was opened from had.
-  const [wanted, setWanted] = useState(() => userFromSearch(window.location.search));
+  // Already signed in as that user (a reload): nothing to do.
+  const [wanted, setWanted] = useState(() => {
+    const fromUrl = userFromSearch(window.location.search);
+    return fromUrl !== null && store.get()?.userId === fromUrl ? null : fromUrl;
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -53,9 +57,8 @@ function SessionGate() {
   useEffect(() => {
     if (autoStarted.current || !wanted) return;
     autoStarted.current = true;
-    if (store.get()?.userId === wanted) setWanted(null);
-    else void signIn(wanted);
-  }, [wanted, signIn, store]);
+    void signIn(wanted);
+  }, [wanted, signIn]);
 
   const signOut = useCallback(() => {
     store.signOut();

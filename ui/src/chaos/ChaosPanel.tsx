@@ -50,18 +50,22 @@ export function ChaosPanel({ api, pushed, policy, pendingCheck }: Props) {
     };
   }, [api]);
 
-  // A change made elsewhere (another window, another user) shows up here unless we are editing.
-  useEffect(() => {
-    if (!pushed) return;
-    setServer(pushed);
-    if (dirty) {
-      setChangedElsewhere(true);
-    } else {
-      setForm(toForm(pushed));
-      setErrors({});
-      setStatus((s) => (s.kind === 'loading' || s.kind === 'error' ? { kind: 'idle' } : s));
+  // A change made elsewhere (another window, another user) shows up here unless we are editing:
+  // adjusted while rendering, when a new push arrives (not on our own edits).
+  const [seenPush, setSeenPush] = useState(pushed);
+  if (pushed !== seenPush) {
+    setSeenPush(pushed);
+    if (pushed) {
+      setServer(pushed);
+      if (dirty) {
+        setChangedElsewhere(true);
+      } else {
+        setForm(toForm(pushed));
+        setErrors({});
+        setStatus((s) => (s.kind === 'loading' || s.kind === 'error' ? { kind: 'idle' } : s));
+      }
     }
-  }, [pushed]); // only a new push, not our own edits, should do this
+  }
 
   const edit = (next: ChaosForm) => {
     setForm(next);

@@ -25,8 +25,8 @@ export function sameFocus(a: Focus, b: Focus): boolean {
 }
 
 export interface PresenceSenderOptions {
-  /** Sends if the socket is open; false when it could not. */
-  send: (message: PresenceMessage) => boolean;
+  /** Sends if the socket is open; false when it could not. `connected` may hand in another. */
+  send?: (message: PresenceMessage) => boolean;
   minIntervalMs?: number;
   /** While connected, the focus is announced again this often (0: never). */
   refreshMs?: number;
@@ -36,8 +36,8 @@ export interface PresenceSenderOptions {
 export interface PresenceSender {
   /** The focus moved. */
   set(focus: Focus): void;
-  /** A socket just opened: the server has no focus for this window yet. */
-  connected(): void;
+  /** A socket just opened (sending through `send`, when given): the server has no focus for this window yet. */
+  connected(send?: (message: PresenceMessage) => boolean): void;
   /** The socket closed: whatever was sent is forgotten with it. */
   disconnected(): void;
   /** The server answered a presence message with this error code. */
@@ -63,6 +63,7 @@ export function createPresenceSender(options: PresenceSenderOptions): PresenceSe
   let lastSentAt = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let refresher: ReturnType<typeof setInterval> | undefined;
+  let send = options.send ?? (() => false);
 
   const target = (): Focus => (degraded && wanted.entityId !== null ? NO_FOCUS : wanted);
 
@@ -75,7 +76,7 @@ export function createPresenceSender(options: PresenceSenderOptions): PresenceSe
       timer = setTimeout(flush, wait);
       return;
     }
-    if (options.send({ type: 'presence', entityId: focus.entityId, field: focus.field })) {
+    if (send({ type: 'presence', entityId: focus.entityId, field: focus.field })) {
       sent = focus;
       lastSentAt = now();
     }
@@ -99,7 +100,8 @@ export function createPresenceSender(options: PresenceSenderOptions): PresenceSe
       degraded = false;
       schedule();
     },
-    connected() {
+    connected(through) {
+      if (through) send = through;
       // A new socket: the server has nothing from it yet, and its rate limit starts afresh.
       stopTimers();
       sent = null;

@@ -58,41 +58,35 @@ export function useSocket(options: UseSocketOptions): SocketHandle {
   useEffect(() => {
     optionsRef.current = options;
   });
-  const [state, setState] = useState<SocketState>(() =>
-    options.enabled ? { status: 'connecting', attempt: 0, nextAttemptAt: null } : CLOSED_STATE,
-  );
-  const [queue] = useState<SendQueue>(() => ({ items: [] }));
+  const [state, setState] = useState<SocketState>({ status: 'connecting', attempt: 0, nextAttemptAt: null });
+  const queueRef = useRef<SendQueue>({ items: [] });
   const clientRef = useRef<SocketClient | null>(null);
   const enabled = options.enabled;
 
   useEffect(() => {
-    if (!enabled) {
-      setState(CLOSED_STATE);
-      return;
-    }
-    const client = createSocketClient(() => optionsRef.current, setState, queue);
+    if (!enabled) return;
+    const client = createSocketClient(() => optionsRef.current, setState, queueRef.current);
     clientRef.current = client;
     return () => {
       client.dispose();
       if (clientRef.current === client) clientRef.current = null;
+      // A later start begins as a fresh connection.
+      setState({ status: 'connecting', attempt: 0, nextAttemptAt: null });
     };
-  }, [enabled, queue]);
+  }, [enabled]);
 
-  const send = useCallback(
-    (message: ClientMessage) => {
-      const client = clientRef.current;
-      if (client) {
-        client.send(message);
-        return;
-      }
-      const max = optionsRef.current.maxQueued ?? 100;
-      queue.items = [...queue.items, JSON.stringify(message)].slice(-max);
-    },
-    [queue],
-  );
+  const send = useCallback((message: ClientMessage) => {
+    const client = clientRef.current;
+    if (client) {
+      client.send(message);
+      return;
+    }
+    const max = optionsRef.current.maxQueued ?? 100;
+    queueRef.current.items = [...queueRef.current.items, JSON.stringify(message)].slice(-max);
+  }, []);
   const trySend = useCallback((message: ClientMessage) => clientRef.current?.trySend(message) ?? false, []);
   const reconnectNow = useCallback(() => clientRef.current?.reconnectNow(), []);
   const suspend = useCallback((ms: number) => clientRef.current?.suspend(ms), []);
 
-  return { ...state, send, trySend, reconnectNow, suspend };
+  return { ...(enabled ? state : CLOSED_STATE), send, trySend, reconnectNow, suspend };
 }

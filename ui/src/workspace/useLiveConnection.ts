@@ -3,7 +3,7 @@
  * resume, presence (what this window tells, what others do), and the log lines that explain it.
  * Messages that pass the cursor go on to the list (`todos`) and to `onTopic` (stats, chaos).
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { Api } from '../api/endpoints';
 import type { NetworkGateControl } from '../api/networkGate';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
@@ -14,7 +14,7 @@ import { describeClose } from '../connection/closeReasons';
 import { describeFrame } from '../log/describeFrame';
 import { redactJson, redactText, type LogStore } from '../log/logStore';
 import { createDeliveryTracker, socketUrl, type Verdict } from '../socket/delivery';
-import type { PresenceMessage, ServerMessage, UserEvent } from '../socket/protocol';
+import type { ServerMessage, UserEvent } from '../socket/protocol';
 import { useSocket, type CloseInfo, type SocketFactory, type SocketHandle } from '../socket/useSocket';
 import { showNotice } from '../toasts/notify';
 
@@ -78,8 +78,7 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
 
   // Presence goes out only on an open socket (throttled); every open sends the current focus
   // again, and so does a timer while the socket is open (the server may have lost it).
-  const trySendRef = useRef<(message: PresenceMessage) => boolean>(() => false);
-  const [sender] = useState(() => createPresenceSender({ send: (message) => trySendRef.current(message) }));
+  const [sender] = useState(() => createPresenceSender({}));
 
   const deliver = useCallback(
     (message: ServerMessage) => {
@@ -155,7 +154,7 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
       note(reconnect ? 'open again: subscribing and refreshing the list' : 'open', 'ok');
       socket.send({ type: 'subscribe', topic: 'todos' });
       socket.send({ type: 'subscribe', topic: 'stats' });
-      sender.connected();
+      sender.connected(socket.trySend);
       network?.setSocketUp(true);
     },
     onClose: (info: CloseInfo) => {
@@ -174,10 +173,6 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
     },
   });
 
-  const { trySend } = socket;
-  useEffect(() => {
-    trySendRef.current = trySend;
-  }, [trySend]);
   useEffect(() => () => sender.disconnected(), [sender]);
 
   const setFocus = useCallback(
