@@ -242,8 +242,12 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
         return;
       }
       dispatch({ type: 'command/dismissed', key: current.key });
-      const version = current.kind === 'create' ? undefined : nextExpectedVersion(stateRef.current, current.entityId);
-      issue(requestOf(current, version));
+      if (current.kind === 'create') {
+        // The server has seen that id (and may be putting its processor away): a new todo, same text.
+        issue({ kind: 'create', entityId: uuid(), text: current.patch.text ?? current.label });
+        return;
+      }
+      issue(requestOf(current, nextExpectedVersion(stateRef.current, current.entityId)));
     },
     [issue],
   );
