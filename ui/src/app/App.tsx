@@ -4,6 +4,7 @@ import { Toaster } from 'sonner';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
 import { SignIn } from '../session/SignIn';
 import { userFromSearch } from '../session/session';
+import { Announcer } from '../toasts/Announcer';
 import { Workspace } from '../workspace/Workspace';
 import { ServicesContext, createServices, useServices, type Services } from './services';
 
@@ -12,6 +13,7 @@ export function App({ services }: { services?: Services }) {
   return (
     <ServicesContext.Provider value={value}>
       <SessionGate />
+      <Announcer />
       <Toaster position="bottom-right" visibleToasts={5} gap={8} toastOptions={{ unstyled: true }} containerAriaLabel="Notifications" />
     </ServicesContext.Provider>
   );

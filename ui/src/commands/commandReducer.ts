@@ -605,6 +605,7 @@ function onChanged(state: TodosState, message: TodoChanged, watching: Focus | nu
     id: `changed:${message.commandId}`,
     kind: 'info',
     text: onIt ? `While you were ${where} it, ${change}` : change,
+    by: message.changedBy,
   });
 }
 

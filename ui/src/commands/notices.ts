@@ -9,6 +9,8 @@ export interface Notice {
   id: string;
   kind: NoticeKind;
   text: string;
+  /** Another user's change: by whom (such notices are grouped per user). */
+  by?: string;
 }
 
 export type CommandKind = 'create' | 'update' | 'delete';

@@ -3,12 +3,13 @@
  * the pending watchdog and the toasts, wired together. Components get the derived view and the
  * actions; the connection feeds it messages and tells it where the window's focus is.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Api } from '../api/endpoints';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
 import type { Focus } from '../collab/presenceSender';
 import type { Mode } from '../modes/modes';
 import type { ServerMessage } from '../socket/protocol';
+import { createNoticeFeed } from '../toasts/noticeFeed';
 import { showNotice } from '../toasts/notify';
 import { uuid } from '../shared/uuid';
 import {
@@ -166,12 +167,14 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     return () => listRequest.current.controller?.abort();
   }, [refresh]);
 
-  // Toasts: shown once, then dropped from the state.
+  // Toasts: shown once, then dropped from the state; others' changes grouped per user.
+  const [feed] = useState(createNoticeFeed);
+  useEffect(() => () => feed.dispose(), [feed]);
   useEffect(() => {
     if (state.notices.length === 0) return;
-    for (const notice of state.notices) notify(notice);
+    for (const notice of state.notices) feed.push(notice, notify);
     dispatch({ type: 'notices/shown', ids: state.notices.map((n) => n.id) });
-  }, [state.notices, notify]);
+  }, [state.notices, notify, feed]);
 
   const view = useMemo(() => selectView(state), [state]);
 

@@ -32,6 +32,11 @@ export function statusText(entry: CommandEntry, now: number): string {
   }
 }
 
+/** A confirmation, or a failure that asks nothing of the user, fades after a few seconds. */
+export function fades(entry: CommandEntry): boolean {
+  return entry.phase === 'confirmed' || (entry.phase === 'failed' && entry.origin === 'other-window');
+}
+
 const STEPS = ['Sent', 'Accepted', 'Confirmed'] as const;
 
 function reached(entry: CommandEntry): number {
@@ -52,7 +57,9 @@ export function CommandStatus({ entry }: { entry: CommandEntry }) {
   const now = useNow(entry.phase === 'retrying' && entry.nextAttemptAt !== null);
   const step = reached(entry);
   return (
-    <span className={`status status--${entry.phase}${entry.waitingForNetwork ? ' status--waiting' : ''}`}>
+    <span
+      className={`status status--${entry.phase}${entry.waitingForNetwork ? ' status--waiting' : ''}${fades(entry) ? ' status--fades' : ''}`}
+    >
       <span className="steps" aria-hidden="true">
         {STEPS.map((label, i) => (
           <span

@@ -1,5 +1,5 @@
 /** The signed-in app: the list, the live chart, the chaos panel and the log, fed by one socket. */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { sessionStorageOrNothing, useServices } from '../app/services';
 import type { ChaosSettings, Session } from '../api/types';
 import { ChaosPanel } from '../chaos/ChaosPanel';
@@ -45,6 +45,11 @@ export function Workspace({ session, onSignOut }: Props) {
   );
 
   const live = useLiveConnection({ api, log, userId: session.userId, todos, onTopic, network });
+  // No stats while the socket is down: the chart shows a hole, not a made-up line.
+  const socketOpen = live.socket.status === 'open';
+  useEffect(() => {
+    if (!socketOpen) stats.gap();
+  }, [socketOpen, stats]);
 
   return (
     <div className="app">
