@@ -35,7 +35,8 @@ export const UNDO_DELETE_MS = 5000;
 export interface TodosApi {
   state: TodosState;
   view: TodosView;
-  add(text: string): void;
+  /** Returns the new todo's id. */
+  add(text: string): string;
   toggle(row: RowView): void;
   /** `seenVersion`: the version shown when the edit began (a change meanwhile makes it conflict). */
   rename(row: RowView, text: string, seenVersion?: number): void;
@@ -180,7 +181,14 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
 
   // Every change carries the version the user saw: a stale one fails with a conflict, never
   // overwriting someone else's change in silence.
-  const add = useCallback((text: string) => issue({ kind: 'create', entityId: uuid(), text }), [issue]);
+  const add = useCallback(
+    (text: string) => {
+      const entityId = uuid();
+      issue({ kind: 'create', entityId, text });
+      return entityId;
+    },
+    [issue],
+  );
   const toggle = useCallback(
     (row: RowView) => {
       if (isRepeat(row.id, 'toggle')) return;

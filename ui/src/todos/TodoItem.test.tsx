@@ -20,11 +20,11 @@ const row: RowView = {
   heldUntil: null,
 };
 
-function setup(r: RowView = row, presence?: TodoPresence) {
+function setup(r: RowView = row, presence?: TodoPresence, acted = false) {
   const handlers = { onToggle: vi.fn(), onRename: vi.fn(), onDelete: vi.fn(), onResolveConflict: vi.fn() };
   const view = (next: RowView) => (
     <ul>
-      <TodoItem row={next} me="alice" presence={presence} {...handlers} />
+      <TodoItem row={next} me="alice" presence={presence} acted={acted} {...handlers} />
     </ul>
   );
   const { rerender } = render(view(r));
@@ -103,6 +103,14 @@ describe('TodoItem', () => {
     expect(h.onRename).not.toHaveBeenCalled();
     expect(screen.queryByTestId('todo-edit-input')).toBeNull();
     expect(screen.getByTestId('todo-text').textContent).toBe('Buy milk');
+  });
+
+  it('scrolls the row the user acted on into view and lights it up', () => {
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled;
+    setup(row, undefined, true);
+    expect(scrolled).toHaveBeenCalledWith({ block: 'nearest', behavior: 'smooth' });
+    expect(screen.getByTestId('todo-item').className).toContain('todo--acted');
   });
 
   it('refuses an empty text and says why', () => {

@@ -28,6 +28,8 @@ interface Props {
   onRetry?: (entry: CommandEntry) => void;
   onDiscard?: (entry: CommandEntry) => void;
   onUndoDelete?: (entityId: string) => void;
+  /** The user just acted on this row: it scrolls into view and lights up. */
+  acted?: boolean;
 }
 
 export function TodoItem({
@@ -41,6 +43,7 @@ export function TodoItem({
   onRetry,
   onDiscard,
   onUndoDelete,
+  acted = false,
 }: Props) {
   const { todo, latest, ghost } = row;
   const now = useNow(row.heldUntil !== null);
@@ -54,6 +57,10 @@ export function TodoItem({
   const editButtonRef = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
   const problemId = useId();
+  const rowRef = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (acted) rowRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [acted]);
 
   useEffect(() => {
     if (editing) inputRef.current?.select();
@@ -110,6 +117,7 @@ export function TodoItem({
     ghost ? 'todo--ghost' : '',
     row.conflict ? 'todo--conflict' : '',
     held ? 'todo--held' : '',
+    acted ? 'todo--acted' : '',
     `todo--${row.status}`,
   ]
     .filter(Boolean)
@@ -117,6 +125,7 @@ export function TodoItem({
 
   return (
     <li
+      ref={rowRef}
       className={classes}
       data-testid="todo-item"
       data-id={row.id}

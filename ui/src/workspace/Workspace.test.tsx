@@ -576,4 +576,17 @@ describe('the live window', () => {
       expect(FakeSocket.last().url).toContain('&epoch=e1&lastSeq=2');
     });
   });
+
+  describe('layout', () => {
+    it('keeps the lab controls in one Lab panel, not in the header', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      const lab = screen.getByTestId('lab');
+      expect(within(lab).getByTestId('simulate-drop')).toBeTruthy();
+      expect(within(lab).getByTestId('chaos-apply')).toBeTruthy();
+      expect(within(lab).getByTestId('retry-maxAttempts')).toBeTruthy();
+      expect(within(document.querySelector('header.topbar')!).queryByTestId('simulate-drop')).toBeNull();
+    });
+  });
 });

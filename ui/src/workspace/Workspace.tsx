@@ -53,7 +53,7 @@ export function Workspace({ session, onSignOut }: Props) {
 
   return (
     <div className="app">
-      <Header userId={session.userId} socket={live.socket} onDrop={live.drop} onSignOut={signOut} />
+      <Header userId={session.userId} socket={live.socket} onSignOut={signOut} />
       <main className="layout">
         <TodoPanel
           todos={todos}
@@ -66,7 +66,14 @@ export function Workspace({ session, onSignOut }: Props) {
         />
         <div className="side">
           <StatsChart series={stats} />
-          <ChaosPanel api={api} pushed={chaos} policy={policy} pendingCheck={pendingCheck} />
+          <ChaosPanel
+            api={api}
+            pushed={chaos}
+            policy={policy}
+            pendingCheck={pendingCheck}
+            onDrop={live.drop}
+            suspended={live.socket.status === 'suspended'}
+          />
         </div>
         <LogTerminal store={log} />
       </main>
