@@ -6,6 +6,7 @@
 import type { LogStore } from '../log/logStore';
 import { redactJson, redactText } from '../log/logStore';
 import { isObject } from '../shared/validate';
+import type { NetworkGate } from './networkGate';
 import { RequestError, withRetry, type RetryHooks, type RetryPolicy } from './retryPolicy';
 import type { Problem } from './types';
 
@@ -22,6 +23,8 @@ export interface ApiRequest {
   auth?: boolean;
   signal?: AbortSignal;
   hooks?: RetryHooks;
+  /** Commands wait here while the network is away, without spending attempts. */
+  gate?: NetworkGate;
 }
 
 export interface ApiResponse<T> {
@@ -114,7 +117,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return withRetry((ctx) => attemptOnce<T>(request, ctx.attempt, ctx.signal), options.getPolicy(), {
       ...(request.signal ? { signal: request.signal } : {}),
       ...(options.random ? { random: options.random } : {}),
+      ...(request.gate ? { gate: request.gate } : {}),
       onAttempt: (n) => request.hooks?.onAttempt?.(n),
+      onWaitingForNetwork: (n) => {
+        log({ channel: 'http', direction: 'note', level: 'warn', summary: `⏸ ${label}: waiting for the network (attempt ${n} not spent)` });
+        request.hooks?.onWaitingForNetwork?.(n);
+      },
       onRetry: (info) => {
         const reason = info.error.kind === 'http' ? `${info.error.status}` : info.error.kind;
         log({

@@ -1,6 +1,7 @@
 /** The server's HTTP API, one function per endpoint, all through the shared client. */
 import { isFiniteNumber, isObject, isString, readChaosSettings, readCommandError, readTodo } from '../shared/validate';
 import type { ApiClient } from './client';
+import type { NetworkGate } from './networkGate';
 import type { RetryHooks } from './retryPolicy';
 import { RequestError } from './retryPolicy';
 import type {
@@ -67,7 +68,8 @@ export interface Api {
   putChaos(settings: ChaosSettings): Promise<ChaosSettings>;
 }
 
-export function createApi(client: ApiClient): Api {
+/** `gate`: while the network is away, commands wait for it without spending attempts. */
+export function createApi(client: ApiClient, gate?: NetworkGate): Api {
   const command = async (
     method: 'POST' | 'PATCH' | 'DELETE',
     path: string,
@@ -81,6 +83,7 @@ export function createApi(client: ApiClient): Api {
       idempotencyKey: call.idempotencyKey,
       ...(call.hooks ? { hooks: call.hooks } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
+      ...(gate ? { gate } : {}),
     });
     return readAccepted(response.data, `${method} ${path}`);
   };

@@ -5,11 +5,14 @@
  *   [0, min(maxDelayMs, baseDelayMs * 2^(n-1))) (the "full jitter" of the AWS architecture blog),
  * - a timeout per attempt,
  * - only network errors, timeouts and 5xx answers are retried, never a 4xx,
- * - at most `maxAttempts` attempts (the first one included), then the last error is thrown.
+ * - at most `maxAttempts` attempts (the first one included), then the last error is thrown,
+ * - with a {@link NetworkGate}: while the network is away no attempt starts (`onWaitingForNetwork`),
+ *   and an attempt that failed while it was away does not count: offline time spends no budget.
  *
  * The caller keeps everything that must stay equal between attempts (an Idempotency-Key above all)
  * outside the attempt function, so that a retry is the same request again.
  */
+import type { NetworkGate } from './networkGate';
 import type { Problem } from './types';
 
 export interface RetryPolicy {
@@ -104,12 +107,16 @@ export interface RetryHooks {
   onAttempt?: (attempt: number) => void;
   /** After a retryable failure, before the wait. */
   onRetry?: (info: RetryInfo) => void;
+  /** Attempt `attempt` waits for the network to come back (only with a gate). */
+  onWaitingForNetwork?: (attempt: number) => void;
 }
 
 export interface RetryOptions extends RetryHooks {
   /** Aborting it stops the attempt in flight and any further attempt. */
   signal?: AbortSignal;
   random?: () => number;
+  /** While it is down, attempts wait and failures do not count. */
+  gate?: NetworkGate;
 }
 
 export interface AttemptContext {
@@ -139,18 +146,32 @@ export async function withRetry<T>(
 ): Promise<T> {
   const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
   const random = options.random ?? Math.random;
-  for (let n = 1; ; n++) {
+  const gate = options.gate;
+  for (let n = 1; ; ) {
     if (options.signal?.aborted) throw aborted(n - 1);
+    if (gate && !gate.isUp()) {
+      options.onWaitingForNetwork?.(n);
+      try {
+        await gate.whenUp(options.signal);
+      } catch {
+        throw aborted(n - 1);
+      }
+      continue;
+    }
     options.onAttempt?.(n);
     try {
       return await runAttempt(attempt, n, policy.timeoutMs, options.signal);
     } catch (thrown) {
       const error = toRequestError(thrown);
       error.attempts = n;
-      if (!isRetryable(error) || n >= maxAttempts) throw error;
+      if (!isRetryable(error)) throw error;
+      // The network went away under this attempt: it does not count; the next one waits for it.
+      if (gate && !gate.isUp()) continue;
+      if (n >= maxAttempts) throw error;
       const delayMs = backoffDelayMs(n, policy, random);
       options.onRetry?.({ failedAttempt: n, nextAttempt: n + 1, delayMs, error });
       await sleep(delayMs, options.signal);
+      n++;
     }
   }
 }

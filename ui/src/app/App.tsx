@@ -4,6 +4,7 @@ import { Toaster } from 'sonner';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
 import { SignIn } from '../session/SignIn';
 import { userFromSearch } from '../session/session';
+import { Announcer } from '../toasts/Announcer';
 import { Workspace } from '../workspace/Workspace';
 import { ServicesContext, createServices, useServices, type Services } from './services';
 
@@ -12,6 +13,7 @@ export function App({ services }: { services?: Services }) {
   return (
     <ServicesContext.Provider value={value}>
       <SessionGate />
+      <Announcer />
       <Toaster position="bottom-right" visibleToasts={5} gap={8} toastOptions={{ unstyled: true }} containerAriaLabel="Notifications" />
     </ServicesContext.Provider>
   );
@@ -21,7 +23,11 @@ function SessionGate() {
   const { session: store, log } = useServices();
   const session = useSyncExternalStore(store.subscribe, store.get);
   // `?user=bob` opens this window as bob, whatever the window it was opened from had.
-  const [wanted, setWanted] = useState(() => userFromSearch(window.location.search));
+  // Already signed in as that user (a reload): nothing to do.
+  const [wanted, setWanted] = useState(() => {
+    const fromUrl = userFromSearch(window.location.search);
+    return fromUrl !== null && store.get()?.userId === fromUrl ? null : fromUrl;
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -53,9 +59,8 @@ function SessionGate() {
   useEffect(() => {
     if (autoStarted.current || !wanted) return;
     autoStarted.current = true;
-    if (store.get()?.userId === wanted) setWanted(null);
-    else void signIn(wanted);
-  }, [wanted, signIn, store]);
+    void signIn(wanted);
+  }, [wanted, signIn]);
 
   const signOut = useCallback(() => {
     store.signOut();

@@ -6,6 +6,7 @@
 import { createContext, useContext } from 'react';
 import { createApiClient } from '../api/client';
 import { createApi, type Api } from '../api/endpoints';
+import { createNetworkGate, type NetworkGateControl } from '../api/networkGate';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../api/retryPolicy';
 import { DEFAULT_PENDING_CHECK_MS } from '../commands/pendingWatchdog';
 import { createLogStore, type LogStore } from '../log/logStore';
@@ -26,6 +27,8 @@ export interface Services {
   /** How long an accepted command may go without outcome before its status is checked (ms). */
   pendingCheck: ValueStore<number>;
   api: Api;
+  /** Whether commands can reach the server now (browser online, socket not lost). */
+  network: NetworkGateControl;
   session: SessionStore;
 }
 
@@ -45,7 +48,8 @@ export function createValueStore<T>(initial: T): ValueStore<T> {
   };
 }
 
-function sessionStorageOrNothing(): Storage | undefined {
+/** This tab's sessionStorage, or nothing where the browser refuses it. */
+export function sessionStorageOrNothing(): Storage | undefined {
   try {
     return window.sessionStorage;
   } catch {
@@ -64,9 +68,10 @@ export function createServices(): Services {
     renewToken: () => session?.renew() ?? Promise.reject(new Error('Not signed in')),
     log: log.append,
   });
-  const api = createApi(client);
+  const network = createNetworkGate();
+  const api = createApi(client, network);
   session = createSessionStore((userId) => api.createSession(userId), sessionStorageOrNothing());
-  return { log, policy, pendingCheck, api, session };
+  return { log, policy, pendingCheck, api, network, session };
 }
 
 export const ServicesContext = createContext<Services | null>(null);

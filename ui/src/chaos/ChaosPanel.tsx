@@ -1,9 +1,13 @@
-/** Change the simulated trouble live (PUT /api/chaos), and this window's own retry policy. */
+/**
+ * The Lab: every control of the demo in one place. The connection drop (when given), the
+ * simulated trouble changed live (PUT /api/chaos), and this window's own retry policy.
+ */
 import { useEffect, useId, useState, useSyncExternalStore, type FormEvent } from 'react';
 import type { PolicyStore, ValueStore } from '../app/services';
 import type { Api } from '../api/endpoints';
 import { RequestError, describeFailure, toRequestError } from '../api/retryPolicy';
 import { CHAOS_FIELDS, type ChaosField, type ChaosSettings } from '../api/types';
+import { DropControl } from '../connection/ConnectionBadge';
 import { FIELD_INFO, PRESETS, parseForm, sameSettings, toForm, type ChaosErrors, type ChaosForm } from './chaosForm';
 
 interface Props {
@@ -13,6 +17,10 @@ interface Props {
   policy: PolicyStore;
   /** Milliseconds an accepted command may go without outcome before its status is checked. */
   pendingCheck?: ValueStore<number>;
+  /** Drops this window's socket on purpose for `ms`. */
+  onDrop?: (ms: number) => void;
+  /** Whether the socket is away on purpose now. */
+  suspended?: boolean;
 }
 
 type Status =
@@ -23,7 +31,7 @@ type Status =
   | { kind: 'forbidden' }
   | { kind: 'error'; message: string };
 
-export function ChaosPanel({ api, pushed, policy, pendingCheck }: Props) {
+export function ChaosPanel({ api, pushed, policy, pendingCheck, onDrop, suspended = false }: Props) {
   const [server, setServer] = useState<ChaosSettings | null>(null);
   const [form, setForm] = useState<ChaosForm | null>(null);
   const [dirty, setDirty] = useState(false);
@@ -50,18 +58,22 @@ export function ChaosPanel({ api, pushed, policy, pendingCheck }: Props) {
     };
   }, [api]);
 
-  // A change made elsewhere (another window, another user) shows up here unless we are editing.
-  useEffect(() => {
-    if (!pushed) return;
-    setServer(pushed);
-    if (dirty) {
-      setChangedElsewhere(true);
-    } else {
-      setForm(toForm(pushed));
-      setErrors({});
-      setStatus((s) => (s.kind === 'loading' || s.kind === 'error' ? { kind: 'idle' } : s));
+  // A change made elsewhere (another window, another user) shows up here unless we are editing:
+  // adjusted while rendering, when a new push arrives (not on our own edits).
+  const [seenPush, setSeenPush] = useState(pushed);
+  if (pushed !== seenPush) {
+    setSeenPush(pushed);
+    if (pushed) {
+      setServer(pushed);
+      if (dirty) {
+        setChangedElsewhere(true);
+      } else {
+        setForm(toForm(pushed));
+        setErrors({});
+        setStatus((s) => (s.kind === 'loading' || s.kind === 'error' ? { kind: 'idle' } : s));
+      }
     }
-  }, [pushed]); // only a new push, not our own edits, should do this
+  }
 
   const edit = (next: ChaosForm) => {
     setForm(next);
@@ -120,13 +132,22 @@ export function ChaosPanel({ api, pushed, policy, pendingCheck }: Props) {
   })();
 
   return (
-    <section className="panel panel--chaos" aria-labelledby="chaos-title">
+    <section className="panel panel--chaos panel--lab" aria-labelledby="lab-title" data-testid="lab">
       <header className="panel__header">
-        <h2 id="chaos-title" className="panel__title">
-          Chaos
+        <h2 id="lab-title" className="panel__title">
+          Lab
         </h2>
-        <span className="panel__aside">the trouble the server simulates</span>
+        <span className="panel__aside">trouble on purpose, to watch the app cope</span>
       </header>
+      {onDrop && (
+        <div className="lab__row">
+          <h3 className="lab__heading">This window's connection</h3>
+          <DropControl suspended={suspended} onDrop={onDrop} />
+        </div>
+      )}
+      <h3 className="lab__heading" id="chaos-title">
+        Chaos <span className="lab__aside">the trouble the server simulates, for everyone</span>
+      </h3>
       {form ? (
         <form className="chaos" onSubmit={apply} noValidate aria-describedby={statusId}>
           <div className="chaos__presets" role="group" aria-label="Presets">

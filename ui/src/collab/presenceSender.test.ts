@@ -91,3 +91,60 @@ describe('presence sender', () => {
     expect(sent).toEqual([{ type: 'presence', entityId: null, field: null }]);
   });
 });
+
+describe('presence sender: the server may lose the window', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('announces the focus again every 5 s while connected, and stops when disconnected', () => {
+    const { sender, ids, state } = setup(false);
+    sender.set({ entityId: 'a', field: null });
+    state.open = true;
+    sender.connected();
+    expect(ids()).toEqual(['a']);
+    vi.advanceTimersByTime(4999);
+    expect(ids()).toEqual(['a']);
+    vi.advanceTimersByTime(1);
+    expect(ids()).toEqual(['a', 'a']);
+    vi.advanceTimersByTime(10_000);
+    expect(ids()).toEqual(['a', 'a', 'a', 'a']);
+    sender.disconnected();
+    vi.advanceTimersByTime(60_000);
+    expect(ids()).toHaveLength(4);
+  });
+
+  it('after unknown-todo announces the window at no todo, and tries the todo again at the next refresh', () => {
+    const { sender, ids, state } = setup(false);
+    sender.set({ entityId: 'a', field: 'text' });
+    state.open = true;
+    sender.connected();
+    sender.rejected('unknown-todo');
+    vi.advanceTimersByTime(250);
+    expect(ids()).toEqual(['a:text', null]);
+    vi.advanceTimersByTime(4750);
+    expect(ids()).toEqual(['a:text', null, 'a:text']);
+  });
+
+  it('sends again after rate-limited, but not after bad-presence, nor for other errors', () => {
+    const { sender, ids } = setup();
+    sender.connected();
+    sender.rejected('rate-limited');
+    vi.advanceTimersByTime(250);
+    expect(ids()).toEqual([null, null]);
+    sender.rejected('bad-presence');
+    sender.rejected('unknown-type');
+    vi.advanceTimersByTime(1000);
+    expect(ids()).toEqual([null, null]);
+  });
+
+  it('ignores refusals while not connected', () => {
+    const { sender, ids } = setup();
+    sender.rejected('rate-limited');
+    vi.advanceTimersByTime(1000);
+    expect(ids()).toEqual([]);
+  });
+});

@@ -133,7 +133,7 @@ describe('safe mode: the list changes only when the server confirms', () => {
       failed('c', 'a'),
     );
     expect(row(state, 'a')).toMatchObject({ status: 'failed', rolledBack: false, todo: { completed: false } });
-    expect(notices(state)).toEqual([['error', "Could not complete 'Buy milk': Processing failed (processing-failed)"]]);
+    expect(notices(state)).toEqual([['error', "Could not complete 'Buy milk': The server could not carry it out (processing-failed)"]]);
   });
 
   it('keeps the row of an accepted delete until the delete is confirmed', () => {
@@ -163,7 +163,7 @@ describe('optimistic mode: the list changes on 202 and rolls back on failure', (
     state = run(state, failed('c', 'a'));
     expect(row(state, 'a')).toMatchObject({ status: 'failed', rolledBack: true, pending: false, todo: { completed: false } });
     expect(notices(state)).toEqual([
-      ['error', "Could not complete 'Buy milk': Processing failed (processing-failed). Rolled back."],
+      ['error', "Could not complete 'Buy milk': The server could not carry it out (processing-failed). Rolled back."],
     ]);
   });
 
@@ -190,7 +190,7 @@ describe('optimistic mode: the list changes on 202 and rolls back on failure', (
       { type: 'command/rejected', key: 'k', error: { code: 'http-500', message: '500 after 6 attempts' }, at: T0 },
     );
     expect(row(state, 'a')).toMatchObject({ status: 'failed', rolledBack: false, todo: { text: 'A' } });
-    expect(notices(state)).toEqual([['error', "Could not rename 'A' to 'B': 500 after 6 attempts (http-500)"]]);
+    expect(notices(state)).toEqual([['error', "Could not rename 'A' to 'B': The server had a problem (http-500)"]]);
   });
 
   it('shows the current todo from a conflict failure', () => {

@@ -15,6 +15,7 @@
 import type { CommandError, Todo, TodoPatch } from '../api/types';
 import type { Mode } from '../modes/modes';
 import type { Focus } from '../collab/presenceSender';
+import type { Cursor } from '../socket/delivery';
 import type { CommandOutcome, ServerMessage, TodoChanged } from '../socket/protocol';
 import { describeChange, describeCommand, pastTense, reason, type CommandKind, type Notice } from './notices';
 
@@ -42,6 +43,8 @@ export interface CommandEntry {
   nextAttemptAt: number | null;
   /** Why the previous attempt failed, while retrying. */
   retryReason: string | null;
+  /** The next attempt waits for the network (offline, or the socket is lost): no attempt is spent. */
+  waitingForNetwork: boolean;
   commandId: string | null;
   error: CommandError | null;
   /** The failure undid a change the list was already showing. */
@@ -78,6 +81,13 @@ export interface TodosState {
   early: Record<string, CommandOutcome>;
   /** Other users' commands accepted and not applied yet, by commandId. */
   othersPending: Record<string, { entityId: string; by: string }>;
+  /**
+   * Where the window stands in its user's numbered messages, as of the messages this state has
+   * processed: stored with the open commands, it makes a reload resume exactly where they stand.
+   */
+  cursor: Cursor | null;
+  /** Deletes the user can still undo, by todo: when they will be sent. */
+  held: Record<string, number>;
   /** Toasts to show. */
   notices: Notice[];
 }
@@ -99,11 +109,21 @@ export type TodosAction =
     }
   | { type: 'command/attempt'; key: string; attempt: number }
   | { type: 'command/retrying'; key: string; nextAttempt: number; nextAttemptAt: number; reason: string }
+  | { type: 'command/waiting'; key: string; attempt: number }
   | { type: 'command/accepted'; key: string; commandId: string; at: number; userSeq?: number }
   | { type: 'command/rejected'; key: string; error: CommandError; at: number }
   /** `watching`: the todo (and field) this window is on, for the wording of others' changes. */
   | { type: 'message'; message: ServerMessage; at: number; watching?: Focus | null }
+  /** The user let a failed command go: its row or outbox line shows it no more. */
   | { type: 'command/dismissed'; key: string }
+  /** Retry of a failed command that never got its 202: sent again with the same Idempotency-Key. */
+  | { type: 'command/retried'; key: string; at: number }
+  /** The delivery cursor after the messages dispatched so far. */
+  | { type: 'cursor'; cursor: Cursor | null }
+  /** A delete waits this long for an Undo before it is sent. */
+  | { type: 'delete/held'; entityId: string; until: number }
+  /** Undone, or sent: the delete is no longer held. */
+  | { type: 'delete/released'; entityId: string }
   | { type: 'conflict/resolved'; key: string; choice: 'mine' | 'theirs' }
   /** Subscribed (again): pending marks of others from before may have been settled meanwhile. */
   | { type: 'others/reset' }
@@ -127,6 +147,7 @@ export function newEntry(
     attempt: 1,
     nextAttemptAt: null,
     retryReason: null,
+    waitingForNetwork: false,
     commandId: null,
     error: null,
     rolledBack: false,
@@ -154,6 +175,8 @@ export function initialTodosState(userId: string, mode: Mode): TodosState {
     byCommandId: {},
     early: {},
     othersPending: {},
+    cursor: null,
+    held: {},
     notices: [],
   };
 }
@@ -165,6 +188,31 @@ export function isOpen(entry: CommandEntry): boolean {
 /** Still waiting for its 202: the server's commandId is not known yet. */
 export function isUnacknowledged(entry: CommandEntry): boolean {
   return entry.phase === 'sending' || entry.phase === 'retrying';
+}
+
+/** Failed before any 202: the server may or may not have it, so a retry must reuse its key. */
+export function canRetryInPlace(entry: CommandEntry): boolean {
+  return entry.origin === 'local' && entry.phase === 'failed' && entry.commandId === null;
+}
+
+/** A failed command of this window the user has not retried, discarded or settled yet. */
+export function needsDecision(entry: CommandEntry): boolean {
+  return entry.origin === 'local' && entry.phase === 'failed' && !entry.dismissed && entry.conflict === null;
+}
+
+/**
+ * Whether a new command of this kind on this todo would only repeat one still open (a second
+ * press on Delete, or on the checkbox, while the first one is on its way): such presses are ignored.
+ */
+export function repeatsOpenCommand(state: TodosState, entityId: string, kind: 'toggle' | 'delete'): boolean {
+  if (kind === 'delete' && entityId in state.held) return true;
+  return Object.values(state.commands).some(
+    (e) =>
+      e.origin === 'local' &&
+      e.entityId === entityId &&
+      isOpen(e) &&
+      (kind === 'delete' ? e.kind === 'delete' : e.kind === 'update' && e.patch.completed !== undefined),
+  );
 }
 
 /** Failed with a conflict the user has not settled yet. */
@@ -243,8 +291,19 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
     case 'command/attempt':
       return updateEntry(state, action.key, (entry) =>
         isUnacknowledged(entry)
-          ? { ...entry, attempt: action.attempt, phase: action.attempt > 1 ? 'retrying' : 'sending', nextAttemptAt: null }
+          ? {
+              ...entry,
+              attempt: action.attempt,
+              phase: action.attempt > 1 ? 'retrying' : 'sending',
+              nextAttemptAt: null,
+              waitingForNetwork: false,
+            }
           : entry,
+      );
+
+    case 'command/waiting':
+      return updateEntry(state, action.key, (entry) =>
+        isUnacknowledged(entry) ? { ...entry, attempt: action.attempt, nextAttemptAt: null, waitingForNetwork: true } : entry,
       );
 
     case 'command/retrying':
@@ -256,6 +315,7 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
               attempt: action.nextAttempt,
               nextAttemptAt: action.nextAttemptAt,
               retryReason: action.reason,
+              waitingForNetwork: false,
             }
           : entry,
       );
@@ -273,6 +333,7 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
         error: action.error,
         rolledBack,
         nextAttemptAt: null,
+        waitingForNetwork: false,
         settledAt: action.at,
       };
       const next = withNotice(putEntry(state, failed), {
@@ -288,6 +349,45 @@ export function todosReducer(state: TodosState, action: TodosAction): TodosState
 
     case 'command/dismissed':
       return compact(updateEntry(state, action.key, (entry) => (entry.phase === 'failed' ? { ...entry, dismissed: true } : entry)));
+
+    case 'command/retried': {
+      const entry = state.commands[action.key];
+      if (!entry || !canRetryInPlace(entry)) return state;
+      const again: CommandEntry = {
+        ...entry,
+        phase: 'sending',
+        attempt: 1,
+        nextAttemptAt: null,
+        retryReason: null,
+        waitingForNetwork: false,
+        error: null,
+        rolledBack: false,
+        dismissed: false,
+        settledAt: null,
+        issuedAt: action.at,
+      };
+      const next = putEntry(state, again);
+      return {
+        ...next,
+        latest: { ...next.latest, [entry.entityId]: entry.key },
+        order: next.order.includes(entry.entityId) ? next.order : [...next.order, entry.entityId],
+      };
+    }
+
+    case 'cursor': {
+      const c = action.cursor;
+      if (c === state.cursor || (c && state.cursor && c.epoch === state.cursor.epoch && c.seq === state.cursor.seq)) return state;
+      return { ...state, cursor: c };
+    }
+
+    case 'delete/held':
+      return { ...state, held: { ...state.held, [action.entityId]: action.until } };
+
+    case 'delete/released': {
+      if (!(action.entityId in state.held)) return state;
+      const { [action.entityId]: _released, ...held } = state.held;
+      return { ...state, held };
+    }
 
     case 'conflict/resolved':
       return updateEntry(state, action.key, (entry) =>
@@ -357,6 +457,7 @@ function onAccepted(state: TodosState, key: string, commandId: string, at: numbe
     commandId,
     acceptedAt: at,
     nextAttemptAt: null,
+    waitingForNetwork: false,
     userSeq: userSeq ?? null,
   });
   next = rememberCommandId(next, commandId, key);
@@ -413,6 +514,7 @@ function otherWindowOutcome(state: TodosState, outcome: CommandOutcome, at: numb
     attempt: 1,
     nextAttemptAt: null,
     retryReason: null,
+    waitingForNetwork: false,
     commandId: outcome.commandId,
     error: outcome.type === 'command.failed' ? outcome.error : null,
     rolledBack: false,
@@ -503,6 +605,7 @@ function onChanged(state: TodosState, message: TodoChanged, watching: Focus | nu
     id: `changed:${message.commandId}`,
     kind: 'info',
     text: onIt ? `While you were ${where} it, ${change}` : change,
+    by: message.changedBy,
   });
 }
 

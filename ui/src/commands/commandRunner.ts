@@ -26,6 +26,13 @@ export interface CommandRunnerDeps {
 export interface CommandRunner {
   /** Starts a command and returns its Idempotency-Key. */
   issue(request: CommandRequest): string;
+  /**
+   * Sends a failed command that never got its 202 again, with the same Idempotency-Key (the
+   * server may have accepted it after all: then it answers with the same 202).
+   */
+  retry(key: string, request: CommandRequest): void;
+  /** Sends a command already in the state (restored after a reload) with its own key. */
+  resend(key: string, request: CommandRequest): void;
   /** Stops every request in flight (sign-out); nothing is dispatched afterwards. */
   dispose(): void;
 }
@@ -51,6 +58,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
       signal: controller.signal,
       hooks: {
         onAttempt: (attempt: number) => dispatch({ type: 'command/attempt', key, attempt }),
+        onWaitingForNetwork: (attempt: number) => dispatch({ type: 'command/waiting', key, attempt }),
         onRetry: (info: { nextAttempt: number; delayMs: number; error: RequestError }) =>
           dispatch({
             type: 'command/retrying',
@@ -91,7 +99,23 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
     }
   }
 
+  const enqueue = (key: string, request: CommandRequest) => {
+    const previous = tails.get(request.entityId) ?? Promise.resolve();
+    const tail = previous.then(() => send(key, request));
+    tails.set(request.entityId, tail);
+    void tail.finally(() => {
+      if (tails.get(request.entityId) === tail) tails.delete(request.entityId);
+    });
+  };
+
   return {
+    resend(key, request) {
+      enqueue(key, request);
+    },
+    retry(key, request) {
+      dispatch({ type: 'command/retried', key, at: now() });
+      enqueue(key, request);
+    },
     issue(request) {
       const key = newKey();
       const label = request.kind === 'create' ? request.text : request.label;
@@ -108,12 +132,7 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
         at: now(),
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       });
-      const previous = tails.get(request.entityId) ?? Promise.resolve();
-      const tail = previous.then(() => send(key, request));
-      tails.set(request.entityId, tail);
-      void tail.finally(() => {
-        if (tails.get(request.entityId) === tail) tails.delete(request.entityId);
-      });
+      enqueue(key, request);
       return key;
     },
     dispose() {

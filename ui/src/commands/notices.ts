@@ -9,6 +9,8 @@ export interface Notice {
   id: string;
   kind: NoticeKind;
   text: string;
+  /** Another user's change: by whom (such notices are grouped per user). */
+  by?: string;
 }
 
 export type CommandKind = 'create' | 'update' | 'delete';
@@ -39,10 +41,34 @@ export function pastTense(description: string): string {
   return `${PAST[verb] ?? verb} ${description.slice(space + 1)}`;
 }
 
-export function reason(error: CommandError): string {
+const PLAIN: Record<string, string> = {
+  network: 'No connection to the server',
+  timeout: 'The server did not answer in time',
+  protocol: 'The server’s answer could not be read',
+  aborted: 'Cancelled',
+  'processing-failed': 'The server could not carry it out',
+  'not-found': 'This todo no longer exists',
+  conflict: 'Someone changed it first',
+  'already-exists': 'A todo with this id exists already',
+  unloading: 'The server was just putting this todo away',
+  'http-429': 'The server is busy',
+  unknown: 'The server no longer knows this command',
+};
+
+/** The reason in plain words, without the code. */
+export function plainReason(error: CommandError): string {
+  const known = PLAIN[error.code];
+  if (known) return known;
+  const status = /^http-(\d+)$/.exec(error.code)?.[1];
+  if (status && Number(status) >= 500) return 'The server had a problem';
+  if (status) return 'The server refused it';
   const message = error.message.trim();
-  if (!message || message === error.code) return error.code;
-  return message.includes(error.code) ? message : `${message} (${error.code})`;
+  return message && message !== error.code ? message : 'Something went wrong';
+}
+
+/** "No connection to the server (network)": plain words first, the code second. */
+export function reason(error: CommandError): string {
+  return `${plainReason(error)} (${error.code})`;
 }
 
 /** "bob completed 'Buy milk'": what someone else's change did, seen from the list before it. */

@@ -23,7 +23,7 @@ export interface RowView {
   latest: CommandEntry | null;
   /** The latest command failed and its change was taken back from the list. */
   rolledBack: boolean;
-  /** A create that failed after the list showed it: shown struck through until it fades out. */
+  /** A create that failed after the list showed it: shown struck through until retried or discarded. */
   ghost: boolean;
   /** What the server has confirmed, if anything. */
   confirmed: Todo | null;
@@ -33,6 +33,8 @@ export interface RowView {
   othersPending: { commandId: string; by: string }[];
   /** The latest command failed with a conflict the user has not settled: both sides. */
   conflict: ConflictView | null;
+  /** A delete held for Undo: when it will be sent (epoch ms); null when none. */
+  heldUntil: number | null;
 }
 
 export interface ConflictView {
@@ -102,7 +104,9 @@ export function selectView(state: TodosState): TodosView {
       }
     }
     const latestKey = state.latest[id];
-    const latest = latestKey !== undefined ? (state.commands[latestKey] ?? null) : null;
+    const candidate = latestKey !== undefined ? (state.commands[latestKey] ?? null) : null;
+    // A failure the user discarded no longer speaks for the row.
+    const latest = candidate && candidate.phase === 'failed' && candidate.dismissed ? null : candidate;
     let ghost = false;
     if (!todo || deleted) {
       const failedCreate =
@@ -125,6 +129,7 @@ export function selectView(state: TodosState): TodosView {
       expectedVersion: expectedVersionAfter(confirmed?.version ?? 0, entries),
       othersPending: othersByEntity.get(id) ?? [],
       conflict: latest && latest.origin === 'local' && isUndecidedConflict(latest) && theirs ? { entry: latest, theirs } : null,
+      heldUntil: state.held[id] ?? null,
     });
   }
 

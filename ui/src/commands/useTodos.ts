@@ -3,31 +3,51 @@
  * the pending watchdog and the toasts, wired together. Components get the derived view and the
  * actions; the connection feeds it messages and tells it where the window's focus is.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { Api } from '../api/endpoints';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
 import type { Focus } from '../collab/presenceSender';
 import type { Mode } from '../modes/modes';
 import type { ServerMessage } from '../socket/protocol';
+import { createNoticeFeed } from '../toasts/noticeFeed';
 import { showNotice } from '../toasts/notify';
 import { uuid } from '../shared/uuid';
-import { initialTodosState, nextExpectedVersion, todosReducer, type TodosState } from './commandReducer';
+import {
+  canRetryInPlace,
+  initialTodosState,
+  needsDecision,
+  nextExpectedVersion,
+  repeatsOpenCommand,
+  todosReducer,
+  type CommandEntry,
+  type TodosState,
+} from './commandReducer';
 import { createCommandRunner, type CommandRequest, type CommandRunner } from './commandRunner';
 import type { Notice } from './notices';
+import { requestOf, restoreOutbox, snapshotOf, unacknowledged, type OutboxStore } from './outbox';
+import type { Cursor } from '../socket/delivery';
 import { DEFAULT_PENDING_CHECK_MS, createPendingWatchdog, type PendingWatchdog } from './pendingWatchdog';
 import { selectView, type RowView, type TodosView } from './selectView';
 
-/** How long a failed create stays visible (struck through) after its rollback. */
-export const FAILED_CREATE_VISIBLE_MS = 6000;
+/** How long a delete waits for Undo before it is sent. */
+export const UNDO_DELETE_MS = 5000;
 
 export interface TodosApi {
   state: TodosState;
   view: TodosView;
-  add(text: string): void;
+  /** Returns the new todo's id. */
+  add(text: string): string;
   toggle(row: RowView): void;
   /** `seenVersion`: the version shown when the edit began (a change meanwhile makes it conflict). */
   rename(row: RowView, text: string, seenVersion?: number): void;
+  /** Holds a delete for {@link UNDO_DELETE_MS}, then sends it; a second press meanwhile does nothing. */
   remove(row: RowView): void;
+  /** Takes back a held delete before it is sent. */
+  undoRemove(entityId: string): void;
+  /** A failed command again: with its own key when it never got a 202, else as a new command. */
+  retry(entry: CommandEntry): void;
+  /** Lets a failed command go (its text can be copied first). */
+  discard(entry: CommandEntry): void;
   /** Settles a conflict: send the change again on the current version, or take the other one. */
   resolveConflict(row: RowView, choice: 'mine' | 'theirs'): void;
   refresh(): void;
@@ -38,6 +58,8 @@ export interface TodosApi {
   resync(seq: number): number;
   /** Where this window's focus is, for the wording of others' changes. */
   setWatching(focus: Focus | null): void;
+  /** The delivery cursor moved (after the messages handed to `onServerMessage`). */
+  onCursor(cursor: Cursor | null): void;
 }
 
 export interface UseTodosOptions {
@@ -45,10 +67,19 @@ export interface UseTodosOptions {
   /** How long an accepted command may go without outcome before its status is checked. */
   pendingCheckMs?: () => number;
   log?: (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => void;
+  /** Keeps open commands and the cursor across reloads of this tab. */
+  outbox?: OutboxStore;
 }
 
 export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodosOptions = {}): TodosApi {
-  const [state, dispatch] = useReducer(todosReducer, undefined, () => initialTodosState(userId, mode));
+  const [state, dispatch] = useReducer(todosReducer, undefined, () =>
+    restoreOutbox(initialTodosState(userId, mode), options.outbox?.load() ?? { cursor: null, commands: [] }),
+  );
+  const outbox = options.outbox;
+  const { commands, cursor } = state;
+  useEffect(() => {
+    outbox?.save(snapshotOf({ commands, cursor }));
+  }, [outbox, commands, cursor]);
   const optionsRef = useRef(options);
   useEffect(() => {
     optionsRef.current = options;
@@ -68,6 +99,8 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
   useEffect(() => {
     const runner = createCommandRunner({ api, dispatch });
     runnerRef.current = runner;
+    // Restored after a reload, never answered: the same requests again, with their own keys.
+    for (const { key, request } of unacknowledged(stateRef.current)) runner.resend(key, request);
     return () => {
       runner.dispose();
       if (runnerRef.current === runner) runnerRef.current = null;
@@ -75,6 +108,17 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
   }, [api]);
   const issue = useCallback((request: CommandRequest) => {
     runnerRef.current?.issue(request);
+  }, []);
+  /** Toggles and deletes issued since the last render: a second press in the same instant is ignored too. */
+  const justIssued = useRef(new Set<string>());
+  useEffect(() => {
+    justIssued.current.clear();
+  }, [state.commands, state.held]);
+  const isRepeat = useCallback((entityId: string, kind: 'toggle' | 'delete') => {
+    const id = `${kind}:${entityId}`;
+    if (justIssued.current.has(id) || repeatsOpenCommand(stateRef.current, entityId, kind)) return true;
+    justIssued.current.add(id);
+    return false;
   }, []);
 
   // Accepted commands without outcome are checked at their status URL after a while.
@@ -124,52 +168,39 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     return () => listRequest.current.controller?.abort();
   }, [refresh]);
 
-  // Toasts: shown once, then dropped from the state.
+  // Toasts: shown once, then dropped from the state; others' changes grouped per user.
+  const [feed] = useState(createNoticeFeed);
+  useEffect(() => () => feed.dispose(), [feed]);
   useEffect(() => {
     if (state.notices.length === 0) return;
-    for (const notice of state.notices) notify(notice);
+    for (const notice of state.notices) feed.push(notice, notify);
     dispatch({ type: 'notices/shown', ids: state.notices.map((n) => n.id) });
-  }, [state.notices, notify]);
-
-  // Failed creates fade out after a while.
-  const fading = useRef(new Map<string, ReturnType<typeof setTimeout>>());
-  useEffect(() => {
-    const timers = fading.current;
-    for (const entry of Object.values(state.commands)) {
-      if (entry.kind !== 'create' || entry.phase !== 'failed' || entry.dismissed || timers.has(entry.key)) continue;
-      const left = Math.max(0, (entry.settledAt ?? Date.now()) + FAILED_CREATE_VISIBLE_MS - Date.now());
-      timers.set(
-        entry.key,
-        setTimeout(() => {
-          timers.delete(entry.key);
-          dispatch({ type: 'command/dismissed', key: entry.key });
-        }, left),
-      );
-    }
-  }, [state.commands]);
-  useEffect(() => {
-    const timers = fading.current;
-    return () => {
-      for (const timer of timers.values()) clearTimeout(timer);
-      timers.clear();
-    };
-  }, []);
+  }, [state.notices, notify, feed]);
 
   const view = useMemo(() => selectView(state), [state]);
 
   // Every change carries the version the user saw: a stale one fails with a conflict, never
   // overwriting someone else's change in silence.
-  const add = useCallback((text: string) => issue({ kind: 'create', entityId: uuid(), text }), [issue]);
+  const add = useCallback(
+    (text: string) => {
+      const entityId = uuid();
+      issue({ kind: 'create', entityId, text });
+      return entityId;
+    },
+    [issue],
+  );
   const toggle = useCallback(
-    (row: RowView) =>
+    (row: RowView) => {
+      if (isRepeat(row.id, 'toggle')) return;
       issue({
         kind: 'update',
         entityId: row.id,
         patch: { completed: !row.todo.completed },
         label: row.todo.text,
         expectedVersion: row.expectedVersion,
-      }),
-    [issue],
+      });
+    },
+    [issue, isRepeat],
   );
   const rename = useCallback(
     (row: RowView, text: string, seenVersion?: number) =>
@@ -182,10 +213,56 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
       }),
     [issue],
   );
+  // Deletes wait for Undo; what is still held at unmount is simply not sent (the todo stays).
+  const heldTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  useEffect(() => {
+    const timers = heldTimers.current;
+    return () => {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    };
+  }, []);
   const remove = useCallback(
-    (row: RowView) => issue({ kind: 'delete', entityId: row.id, label: row.todo.text, expectedVersion: row.expectedVersion }),
+    (row: RowView) => {
+      if (isRepeat(row.id, 'delete')) return;
+      const request: CommandRequest = { kind: 'delete', entityId: row.id, label: row.todo.text, expectedVersion: row.expectedVersion };
+      dispatch({ type: 'delete/held', entityId: row.id, until: Date.now() + UNDO_DELETE_MS });
+      heldTimers.current.set(
+        row.id,
+        setTimeout(() => {
+          heldTimers.current.delete(row.id);
+          dispatch({ type: 'delete/released', entityId: row.id });
+          issue(request);
+        }, UNDO_DELETE_MS),
+      );
+    },
+    [issue, isRepeat],
+  );
+  const undoRemove = useCallback((entityId: string) => {
+    clearTimeout(heldTimers.current.get(entityId));
+    heldTimers.current.delete(entityId);
+    dispatch({ type: 'delete/released', entityId });
+  }, []);
+  const retry = useCallback(
+    (entry: CommandEntry) => {
+      const current = stateRef.current.commands[entry.key] ?? entry;
+      if (!needsDecision(current)) return;
+      if (canRetryInPlace(current)) {
+        // The very same request: the server may hold it under this key already.
+        runnerRef.current?.retry(current.key, requestOf(current, current.expectedVersion ?? undefined));
+        return;
+      }
+      dispatch({ type: 'command/dismissed', key: current.key });
+      if (current.kind === 'create') {
+        // The server has seen that id (and may be putting its processor away): a new todo, same text.
+        issue({ kind: 'create', entityId: uuid(), text: current.patch.text ?? current.label });
+        return;
+      }
+      issue(requestOf(current, nextExpectedVersion(stateRef.current, current.entityId)));
+    },
     [issue],
   );
+  const discard = useCallback((entry: CommandEntry) => dispatch({ type: 'command/dismissed', key: entry.key }), []);
   const resolveConflict = useCallback(
     (row: RowView, choice: 'mine' | 'theirs') => {
       const conflict = row.conflict;
@@ -209,6 +286,7 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     (message: ServerMessage) => dispatch({ type: 'message', message, at: Date.now(), watching: watchingRef.current }),
     [],
   );
+  const onCursor = useCallback((cursor: Cursor | null) => dispatch({ type: 'cursor', cursor }), []);
   const onSubscribed = useCallback(() => {
     dispatch({ type: 'others/reset' });
     refresh();
@@ -228,11 +306,15 @@ export function useTodos(api: Api, userId: string, mode: Mode, options: UseTodos
     toggle,
     rename,
     remove,
+    undoRemove,
+    retry,
+    discard,
     resolveConflict,
     refresh,
     onServerMessage,
     onSubscribed,
     resync,
     setWatching,
+    onCursor,
   };
 }

@@ -89,7 +89,7 @@ export function ConnectionBadge({ status, nextAttemptAt, attempt, onReconnectNow
  * uncontrolled (its DOM value is read on click), so a re-render never undoes what is being typed
  * into it, also not between a WebDriver clear() and sendKeys().
  */
-function DropControl({ suspended, onDrop }: { suspended: boolean; onDrop: (ms: number) => void }) {
+export function DropControl({ suspended, onDrop }: { suspended: boolean; onDrop: (ms: number) => void }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [value, setValue] = useState(String(DEFAULT_DROP_SECONDS));
   const inputId = useId();

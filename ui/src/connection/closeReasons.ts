@@ -1,6 +1,6 @@
 /** What a close code means for this window (docs/protocol.md, section 4), in words for the log. */
 import type { Cursor } from '../socket/delivery';
-import { CLOSE_NO_TRAFFIC, CLOSE_SIMULATED_DROP, type CloseInfo } from '../socket/useSocket';
+import { CLOSE_BROWSER_OFFLINE, CLOSE_NO_TRAFFIC, CLOSE_SIMULATED_DROP, type CloseInfo } from '../socket/useSocket';
 
 export function describeClose(info: CloseInfo, cursor: Cursor | null): { summary: string; level: 'warn' | 'error' } {
   const then = cursor ? `, then resuming after seq ${cursor.seq}` : '';
@@ -20,6 +20,9 @@ export function describeClose(info: CloseInfo, cursor: Cursor | null): { summary
       return { summary: `slow consumer ${code}: this window fell behind; reconnecting${then}`, level: 'warn' };
     case CLOSE_NO_TRAFFIC:
       if (info.byClient) return { summary: `dead socket: ${info.reason}; closed it, reconnecting${then}`, level: 'warn' };
+      break;
+    case CLOSE_BROWSER_OFFLINE:
+      if (info.byClient) return { summary: `the browser went offline: closed the socket, reconnecting when it is back${then}`, level: 'warn' };
       break;
     case CLOSE_SIMULATED_DROP:
       if (info.byClient) return { summary: `dropped on purpose (simulated): reconnecting when the time is up${then}`, level: 'warn' };

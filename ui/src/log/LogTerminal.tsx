@@ -1,17 +1,9 @@
-/** Every HTTP attempt and answer and every socket frame, as they happen. */
+/** Every HTTP attempt and answer and every socket frame, as they happen; each line opens to its full message. */
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { LogEntry, LogSnapshot, LogStore } from './logStore';
+import { LogLine } from './LogLine';
+import type { LogSnapshot, LogStore } from './logStore';
 
 const SHOWN = 300;
-
-function time(at: number): string {
-  const d = new Date(at);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
-const ARROW: Record<LogEntry['direction'], string> = { out: '→', in: '←', note: '·' };
-const CHANNEL: Record<LogEntry['channel'], string> = { http: 'HTTP', ws: 'WS', app: 'APP' };
 
 export function LogTerminal({ store }: { store: LogStore }) {
   const live = useSyncExternalStore(store.subscribe, store.getSnapshot);
@@ -79,19 +71,7 @@ export function LogTerminal({ store }: { store: LogStore }) {
       >
         {entries.length === 0 && <li className="terminal__empty">Nothing yet. Every request and push appears here.</li>}
         {entries.map((entry) => (
-          <li key={entry.id} className={`line line--${entry.level} line--${entry.channel}`}>
-            <span className="line__time">{time(entry.at)}</span>
-            <span className="line__channel">{CHANNEL[entry.channel]}</span>
-            <span className="line__arrow" aria-hidden="true">
-              {ARROW[entry.direction]}
-            </span>
-            <span className="line__summary">{entry.summary}</span>
-            {entry.detail && (
-              <code className="line__detail" title={entry.detail}>
-                {entry.detail}
-              </code>
-            )}
-          </li>
+          <LogLine key={entry.id} entry={entry} />
         ))}
       </ol>
     </section>

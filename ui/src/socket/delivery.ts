@@ -38,8 +38,9 @@ export interface DeliveryTracker {
   receive(message: ServerMessage): Verdict;
 }
 
-export function createDeliveryTracker(): DeliveryTracker {
-  let cursor: Cursor | null = null;
+/** `initial`: where a reloaded window stood (its next connection resumes from there). */
+export function createDeliveryTracker(initial: Cursor | null = null): DeliveryTracker {
+  let cursor: Cursor | null = initial;
   let windowId: string | null = null;
 
   const rememberWindow = (message: { windowId?: string }) => {

@@ -46,4 +46,16 @@ describe('statsSeries', () => {
     series.push({ type: 'stats', todos: 2, queued: 0, connections: 1, users: 1 });
     expect(series.columns()[0]).toEqual([99]);
   });
+
+  it('shows a gap while the socket is down, once, and goes on after it', () => {
+    const series = createStatsSeries(60);
+    series.push(stats('2026-11-26T14:00:00.000Z', 1));
+    series.gap(Date.parse('2026-11-26T14:00:01.000Z'));
+    series.gap(Date.parse('2026-11-26T14:00:05.000Z'));
+    series.push(stats('2026-11-26T14:00:10.000Z', 2));
+    const [t, queued] = series.columns();
+    expect(queued).toEqual([1, null, 2]);
+    expect(t[1]).toBe(Date.parse('2026-11-26T14:00:01.000Z') / 1000);
+    expect(series.latest()).toMatchObject({ queued: 2 });
+  });
 });

@@ -71,6 +71,8 @@ export function fakeServer() {
   let tickets = 0;
   let commands = 0;
   let userSeq = 0;
+  /** Commands (POST/PATCH/DELETE on /api/todos) answered with this status while > 0. */
+  let failing = { count: 0, status: 500 };
   /** GET /api/commands/{id} answers: a status object, or absent for 404. */
   const statuses: Record<string, object> = {};
   const reply = (status: number, body: unknown) =>
@@ -86,6 +88,11 @@ export function fakeServer() {
     if (route === 'POST /api/ws-ticket') return reply(200, { ticket: `ticket-${++tickets}`, expiresAt: '2999-01-01T00:00:00.000Z' });
     if (route === 'GET /api/todos') return reply(200, todos);
     if (route === 'GET /api/chaos') return reply(200, chaos);
+    const isCommand = path.startsWith('/api/todos') && method !== 'GET';
+    if (isCommand && failing.count > 0) {
+      failing = { ...failing, count: failing.count - 1 };
+      return reply(failing.status, { type: 'urn:edf:problem:simulated-failure', title: 'Simulated failure', status: failing.status });
+    }
     if (route === 'POST /api/todos') return accept(body.id);
     const todoPath = /^\/api\/todos\/([^/?]+)/.exec(path);
     if (todoPath && (method === 'PATCH' || method === 'DELETE')) return accept(decodeURIComponent(todoPath[1]!));
@@ -106,6 +113,8 @@ export function fakeServer() {
     statuses,
     setTodos: (next: TodoJson[]) => (todos = next),
     setUserSeq: (seq: number) => (userSeq = seq),
+    /** The next `count` commands get `status` (500: retried by the client). */
+    failCommands: (count: number, status = 500) => (failing = { count, status }),
     count: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).length,
   };
 }

@@ -13,6 +13,6 @@ describe('statusText', () => {
     expect(statusText({ ...base, phase: 'retrying', attempt: 3, nextAttemptAt: 900 }, 1000)).toBe('Retrying · attempt 3…');
     expect(statusText({ ...base, phase: 'accepted' }, 0)).toBe('Accepted (202) · waiting for the server');
     expect(statusText({ ...base, phase: 'confirmed' }, 0)).toBe('Confirmed');
-    expect(statusText({ ...base, phase: 'failed', error: { code: 'not-found', message: 'not-found' } }, 0)).toBe('Failed: not-found');
+    expect(statusText({ ...base, phase: 'failed', error: { code: 'not-found', message: 'not-found' } }, 0)).toBe('Failed: This todo no longer exists (not-found)');
   });
 });

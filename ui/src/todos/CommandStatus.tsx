@@ -4,6 +4,9 @@ import { reason } from '../commands/notices';
 import { secondsUntil, useNow } from '../shared/useNow';
 
 export function statusText(entry: CommandEntry, now: number): string {
+  if (entry.waitingForNetwork && (entry.phase === 'sending' || entry.phase === 'retrying')) {
+    return `Waiting for network · attempt ${entry.attempt} not spent`;
+  }
   switch (entry.phase) {
     case 'sending':
       return 'Sending…';
@@ -29,6 +32,11 @@ export function statusText(entry: CommandEntry, now: number): string {
   }
 }
 
+/** A confirmation, or a failure that asks nothing of the user, fades after a few seconds. */
+export function fades(entry: CommandEntry): boolean {
+  return entry.phase === 'confirmed' || (entry.phase === 'failed' && entry.origin === 'other-window');
+}
+
 const STEPS = ['Sent', 'Accepted', 'Confirmed'] as const;
 
 function reached(entry: CommandEntry): number {
@@ -49,7 +57,9 @@ export function CommandStatus({ entry }: { entry: CommandEntry }) {
   const now = useNow(entry.phase === 'retrying' && entry.nextAttemptAt !== null);
   const step = reached(entry);
   return (
-    <span className={`status status--${entry.phase}`}>
+    <span
+      className={`status status--${entry.phase}${entry.waitingForNetwork ? ' status--waiting' : ''}${fades(entry) ? ' status--fades' : ''}`}
+    >
       <span className="steps" aria-hidden="true">
         {STEPS.map((label, i) => (
           <span
@@ -59,7 +69,7 @@ export function CommandStatus({ entry }: { entry: CommandEntry }) {
           />
         ))}
       </span>
-      <span className="status__text" data-testid="command-status">
+      <span className="status__text" data-testid="command-status" data-waiting={entry.waitingForNetwork ? 'true' : undefined}>
         {statusText(entry, now)}
       </span>
     </span>

@@ -1,8 +1,15 @@
 /** New todos the list does not show (yet): waiting for the server in Safe mode, or failed on the way. */
-import type { CommandEntry } from '../commands/commandReducer';
+import { needsDecision, type CommandEntry } from '../commands/commandReducer';
 import { CommandStatus } from './CommandStatus';
+import { FailedActions } from './FailedActions';
 
-export function Outbox({ entries }: { entries: CommandEntry[] }) {
+interface Props {
+  entries: CommandEntry[];
+  onRetry?: (entry: CommandEntry) => void;
+  onDiscard?: (entry: CommandEntry) => void;
+}
+
+export function Outbox({ entries, onRetry, onDiscard }: Props) {
   if (entries.length === 0) return null;
   return (
     <section className="outbox" aria-label="New todos on their way">
@@ -18,6 +25,9 @@ export function Outbox({ entries }: { entries: CommandEntry[] }) {
           >
             <span className="outbox__text" data-testid="todo-text">{entry.patch.text ?? entry.label}</span>
             <CommandStatus entry={entry} />
+            {needsDecision(entry) && onRetry && onDiscard && (
+              <FailedActions entry={entry} onRetry={onRetry} onDiscard={onDiscard} />
+            )}
           </li>
         ))}
       </ul>

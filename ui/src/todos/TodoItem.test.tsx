@@ -17,13 +17,14 @@ const row: RowView = {
   expectedVersion: 2,
   othersPending: [],
   conflict: null,
+  heldUntil: null,
 };
 
-function setup(r: RowView = row, presence?: TodoPresence) {
+function setup(r: RowView = row, presence?: TodoPresence, acted = false) {
   const handlers = { onToggle: vi.fn(), onRename: vi.fn(), onDelete: vi.fn(), onResolveConflict: vi.fn() };
   const view = (next: RowView) => (
     <ul>
-      <TodoItem row={next} me="alice" presence={presence} {...handlers} />
+      <TodoItem row={next} me="alice" presence={presence} acted={acted} {...handlers} />
     </ul>
   );
   const { rerender } = render(view(r));
@@ -73,6 +74,45 @@ describe('TodoItem', () => {
     expect(screen.getByTestId('todo-text').textContent).toBe('Buy milk');
   });
 
+  it('keeps the draft when the field loses focus (another window, a click elsewhere)', () => {
+    const h = setup();
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    const input = screen.getByTestId('todo-edit-input') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'Buy oat milk' } });
+    fireEvent.blur(input);
+    fireEvent.click(document.body);
+    expect((screen.getByTestId('todo-edit-input') as HTMLInputElement).value).toBe('Buy oat milk');
+    expect(h.onRename).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('todo-edit-save'));
+    expect(h.onRename).toHaveBeenCalledWith(row, 'Buy oat milk', 2);
+  });
+
+  it('keeps the draft while the row re-renders with someone else’s change', () => {
+    const h = setup();
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    fireEvent.change(screen.getByTestId('todo-edit-input'), { target: { value: 'Mine' } });
+    h.rerender({ ...row, todo: { ...row.todo, text: 'Theirs', version: 3 } });
+    expect((screen.getByTestId('todo-edit-input') as HTMLInputElement).value).toBe('Mine');
+  });
+
+  it('cancels with the Cancel button and sends nothing', () => {
+    const h = setup();
+    fireEvent.click(screen.getByTestId('todo-edit'));
+    fireEvent.change(screen.getByTestId('todo-edit-input'), { target: { value: 'Something else' } });
+    fireEvent.click(screen.getByTestId('todo-edit-cancel'));
+    expect(h.onRename).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('todo-edit-input')).toBeNull();
+    expect(screen.getByTestId('todo-text').textContent).toBe('Buy milk');
+  });
+
+  it('scrolls the row the user acted on into view and lights it up', () => {
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled;
+    setup(row, undefined, true);
+    expect(scrolled).toHaveBeenCalledWith({ block: 'nearest', behavior: 'smooth' });
+    expect(screen.getByTestId('todo-item').className).toContain('todo--acted');
+  });
+
   it('refuses an empty text and says why', () => {
     const h = setup();
     fireEvent.click(screen.getByTestId('todo-edit'));
@@ -90,7 +130,7 @@ describe('TodoItem', () => {
       rolledBack: true,
       latest: entry({ phase: 'failed', commandId: 'c', rolledBack: true, error: { code: 'processing-failed', message: 'Processing failed' } }),
     });
-    expect(screen.getByTestId('command-status').textContent).toBe('Failed: Processing failed (processing-failed)');
+    expect(screen.getByTestId('command-status').textContent).toBe('Failed: The server could not carry it out (processing-failed)');
     expect(screen.getByText('Rolled back')).toBeTruthy();
   });
 

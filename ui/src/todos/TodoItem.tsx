@@ -6,9 +6,12 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { EditingMarkers, OthersPending, Viewers } from '../collab/Markers';
 import type { TodoPresence } from '../collab/presence';
+import { needsDecision, type CommandEntry } from '../commands/commandReducer';
 import type { RowView } from '../commands/selectView';
+import { secondsUntil, useNow } from '../shared/useNow';
 import { CommandStatus } from './CommandStatus';
 import { ConflictPanel } from './ConflictPanel';
+import { FailedActions } from './FailedActions';
 import { MAX_TEXT_LENGTH, textProblem } from './todoText';
 
 interface Props {
@@ -22,10 +25,29 @@ interface Props {
   onRename: (row: RowView, text: string, seenVersion: number) => void;
   onDelete: (row: RowView) => void;
   onResolveConflict?: (row: RowView, choice: 'mine' | 'theirs') => void;
+  onRetry?: (entry: CommandEntry) => void;
+  onDiscard?: (entry: CommandEntry) => void;
+  onUndoDelete?: (entityId: string) => void;
+  /** The user just acted on this row: it scrolls into view and lights up. */
+  acted?: boolean;
 }
 
-export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete, onResolveConflict }: Props) {
+export function TodoItem({
+  row,
+  me = '',
+  presence,
+  onToggle,
+  onRename,
+  onDelete,
+  onResolveConflict,
+  onRetry,
+  onDiscard,
+  onUndoDelete,
+  acted = false,
+}: Props) {
   const { todo, latest, ghost } = row;
+  const now = useNow(row.heldUntil !== null);
+  const held = row.heldUntil !== null;
   const [editing, setEditing] = useState(false);
   /** What the edit started from: the version its save will send as expectedVersion. */
   const [editBase, setEditBase] = useState<{ expectedVersion: number } | null>(null);
@@ -35,6 +57,10 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
   const editButtonRef = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
   const problemId = useId();
+  const rowRef = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (acted) rowRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [acted]);
 
   useEffect(() => {
     if (editing) inputRef.current?.select();
@@ -90,6 +116,8 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
     row.rolledBack ? 'todo--rolled-back' : '',
     ghost ? 'todo--ghost' : '',
     row.conflict ? 'todo--conflict' : '',
+    held ? 'todo--held' : '',
+    acted ? 'todo--acted' : '',
     `todo--${row.status}`,
   ]
     .filter(Boolean)
@@ -97,11 +125,13 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
 
   return (
     <li
+      ref={rowRef}
       className={classes}
       data-testid="todo-item"
       data-id={row.id}
       data-status={row.status}
       data-pending={row.pending ? 'true' : 'false'}
+      data-held={held ? 'true' : undefined}
       data-presence-id={row.confirmed && !ghost ? row.id : undefined}
     >
       <input
@@ -129,7 +159,6 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
                 setProblem(null);
               }}
               onKeyDown={onKeyDown}
-              onBlur={stopEditing}
               aria-label={`New text for '${todo.text}'`}
               aria-invalid={problem !== null}
               aria-describedby={problem ? problemId : undefined}
@@ -173,6 +202,24 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
             </span>
           )}
         </div>
+        {latest && needsDecision(latest) && onRetry && onDiscard && (
+          <FailedActions entry={latest} onRetry={onRetry} onDiscard={onDiscard} />
+        )}
+        {held && row.heldUntil !== null && (
+          <span className="todo__held" data-testid="delete-held">
+            Deleting in {secondsUntil(row.heldUntil, now)}
+            {onUndoDelete && (
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="delete-undo"
+                onClick={() => onUndoDelete(row.id)}
+              >
+                Undo
+              </button>
+            )}
+          </span>
+        )}
         {row.conflict && onResolveConflict && (
           <ConflictPanel
             conflict={row.conflict}
@@ -185,9 +232,19 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
       <Viewers presence={presence} />
       <div className="todo__actions">
         {editing ? (
-          <button type="button" className="button button--small" onMouseDown={(e) => e.preventDefault()} onClick={save}>
-            Save
-          </button>
+          <>
+            <button type="button" className="button button--small" data-testid="todo-edit-save" onClick={save}>
+              Save
+            </button>
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              data-testid="todo-edit-cancel"
+              onClick={stopEditing}
+            >
+              Cancel
+            </button>
+          </>
         ) : (
           <button
             ref={editButtonRef}
@@ -206,7 +263,7 @@ export function TodoItem({ row, me = '', presence, onToggle, onRename, onDelete,
           className="button button--ghost button--small button--danger"
           data-testid="todo-delete"
           onClick={() => onDelete(row)}
-          disabled={ghost || editing}
+          disabled={ghost || editing || held}
           aria-label={`Delete '${todo.text}'`}
         >
           Delete

@@ -2,7 +2,8 @@
  * The list: who's online, mode, the add field, the outbox, skeleton rows while loading, then the
  * todos with what others do on them. It also reports this window's focus (for presence).
  */
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { RowView } from '../commands/selectView';
 import { useFocusTracking } from '../collab/focus';
 import { OnlineUsers } from '../collab/OnlineUsers';
 import type { OnlineUser, TodoPresence } from '../collab/presence';
@@ -25,6 +26,9 @@ interface Props {
   /** This window's focus moved (a todo the server knows, or nothing). */
   onFocusChange?: (focus: Focus) => void;
 }
+
+/** How long the row acted on stays lit. */
+const ACTED_MS = 2000;
 
 function SkeletonRows() {
   return (
@@ -69,6 +73,37 @@ export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online
     report();
   });
 
+  // The row the user just acted on stays in view and lights up for a moment.
+  const [actedOn, setActedOn] = useState<string | null>(null);
+  useEffect(() => {
+    if (actedOn === null) return;
+    const timer = setTimeout(() => setActedOn(null), ACTED_MS);
+    return () => clearTimeout(timer);
+  }, [actedOn]);
+  const { add, toggle, rename, remove } = todos;
+  const onAdd = useCallback((text: string) => setActedOn(add(text)), [add]);
+  const onToggle = useCallback(
+    (row: RowView) => {
+      setActedOn(row.id);
+      toggle(row);
+    },
+    [toggle],
+  );
+  const onRename = useCallback(
+    (row: RowView, text: string, seenVersion?: number) => {
+      setActedOn(row.id);
+      rename(row, text, seenVersion);
+    },
+    [rename],
+  );
+  const onDelete = useCallback(
+    (row: RowView) => {
+      setActedOn(row.id);
+      remove(row);
+    },
+    [remove],
+  );
+
   const done = view.rows.filter((r) => r.todo.completed && !r.ghost).length;
   const total = view.rows.filter((r) => !r.ghost).length;
   return (
@@ -84,8 +119,8 @@ export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online
       </header>
       {online && <OnlineUsers users={online.users} known={online.known} windowId={online.windowId ?? null} />}
       <ModePicker mode={mode} onChange={onModeChange} />
-      <NewTodo onAdd={todos.add} />
-      <Outbox entries={view.outbox} />
+      <NewTodo onAdd={onAdd} />
+      <Outbox entries={view.outbox} onRetry={todos.retry} onDiscard={todos.discard} />
       {state.list === 'loading' && (
         <>
           <p className="visually-hidden" role="status">
@@ -116,10 +151,14 @@ export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online
                   row={row}
                   me={me}
                   presence={presence?.get(row.id)}
-                  onToggle={todos.toggle}
-                  onRename={todos.rename}
-                  onDelete={todos.remove}
+                  acted={row.id === actedOn}
+                  onToggle={onToggle}
+                  onRename={onRename}
+                  onDelete={onDelete}
                   onResolveConflict={todos.resolveConflict}
+                  onRetry={todos.retry}
+                  onDiscard={todos.discard}
+                  onUndoDelete={todos.undoRemove}
                 />
               ))}
             </ul>

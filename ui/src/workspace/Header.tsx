@@ -1,4 +1,4 @@
-/** Brand, connection badge, who is signed in, and ways to open more windows. */
+/** One line: brand, connection badge, who is signed in, and ways to open more windows. */
 import { useId, useState } from 'react';
 import { ConnectionBadge } from '../connection/ConnectionBadge';
 import { userIdProblem, windowUrlFor } from '../session/session';
@@ -7,12 +7,10 @@ import type { SocketHandle } from '../socket/useSocket';
 interface Props {
   userId: string;
   socket: SocketHandle;
-  /** The demo's "Drop connection" control. */
-  onDrop?: (ms: number) => void;
   onSignOut: () => void;
 }
 
-export function Header({ userId, socket, onDrop, onSignOut }: Props) {
+export function Header({ userId, socket, onSignOut }: Props) {
   const [other, setOther] = useState(userId === 'bob' ? 'carol' : 'bob');
   const otherId = useId();
   const valid = userIdProblem(other.trim()) === null;
@@ -32,7 +30,6 @@ export function Header({ userId, socket, onDrop, onSignOut }: Props) {
         nextAttemptAt={socket.nextAttemptAt}
         attempt={socket.attempt}
         onReconnectNow={socket.reconnectNow}
-        {...(onDrop ? { onDrop } : {})}
       />
       <nav className="user" aria-label="Session">
         <span className="user__who">
@@ -44,8 +41,15 @@ export function Header({ userId, socket, onDrop, onSignOut }: Props) {
             <strong data-testid="current-user">{userId}</strong>
           </span>
         </span>
-        <a className="button button--small button--ghost" href={windowUrlFor(userId)} target="_blank" rel="noopener">
-          New window as {userId} <span aria-hidden="true">↗</span>
+        <a
+          className="button button--small button--ghost"
+          href={windowUrlFor(userId)}
+          target="_blank"
+          rel="noopener"
+          aria-label={`New window as ${userId}`}
+        >
+          <span className="user__new-window-label">New window as {userId} </span>
+          <span aria-hidden="true">↗</span>
         </a>
         <form
           className="open-as"

@@ -3,9 +3,10 @@
  * and resync, the pending watchdog, the drop control, dead-socket detection, presence, others'
  * pending changes and conflicts, as a user (and the Selenium test) sees them.
  */
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app/App';
+import { UNDO_DELETE_MS } from '../commands/useTodos';
 import { FakeSocket, fakeServer, stubBrowser, todoJson } from '../test/fakes';
 
 vi.mock('uplot', () => ({
@@ -143,7 +144,7 @@ describe('the live window', () => {
       await settle();
       expect(server.count('GET', '/api/commands/cmd-1')).toBe(1);
       expect(screen.getByTestId('todo-item').dataset).toMatchObject({ status: 'failed', pending: 'false' });
-      expect(screen.getByTestId('command-status').textContent).toBe('Failed: unknown: the server no longer knows this command');
+      expect(screen.getByTestId('command-status').textContent).toBe('Failed: The server no longer knows this command (unknown)');
     });
 
     it('drops the connection on demand, stays offline for the seconds asked, then resumes', async () => {
@@ -338,6 +339,7 @@ describe('the live window', () => {
       const socket = await signIn(server);
       await subscribed(socket);
       fireEvent.click(within(item('t1')).getByTestId('todo-delete'));
+      await tick(UNDO_DELETE_MS);
       await settle();
       expect(server.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/todos/t1?expectedVersion=1']);
       socket.push({
@@ -355,6 +357,236 @@ describe('the live window', () => {
       expect((within(item('t1')).getByTestId('todo-toggle') as HTMLInputElement).checked).toBe(true);
       expect(server.calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
       expect(within(item('t1')).getByTestId('command-status').textContent).toBe('Conflict · took their version');
+    });
+  });
+
+  describe('never losing the user’s work', () => {
+    const commands = (server: Server, method: string) => server.calls.filter((c) => c.method === method);
+
+    it('holds a delete for Undo, ignores a second press, and sends nothing when undone', async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+      fireEvent.click(within(item('t1')).getByTestId('todo-delete'));
+      fireEvent.click(within(item('t1')).getByTestId('todo-delete'));
+      expect(within(item('t1')).getByTestId('delete-held').textContent).toContain('Deleting in 5.0 s');
+      await tick(2000);
+      fireEvent.click(within(item('t1')).getByTestId('delete-undo'));
+      socket.push({ type: 'pong' }); // the socket stays alive meanwhile
+      await tick(UNDO_DELETE_MS);
+      await settle();
+      expect(commands(server, 'DELETE')).toHaveLength(0);
+      expect(within(item('t1')).queryByTestId('delete-held')).toBeNull();
+
+      socket.push({ type: 'pong' });
+      fireEvent.click(within(item('t1')).getByTestId('todo-delete'));
+      await tick(UNDO_DELETE_MS);
+      await settle();
+      expect(commands(server, 'DELETE')).toHaveLength(1);
+    });
+
+    it('ignores a second toggle while the first is pending', async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+      fireEvent.click(within(item('t1')).getByTestId('todo-toggle'));
+      fireEvent.click(within(item('t1')).getByTestId('todo-toggle'));
+      await settle();
+      fireEvent.click(within(item('t1')).getByTestId('todo-toggle'));
+      await settle();
+      expect(commands(server, 'PATCH')).toHaveLength(1);
+      socket.push({ type: 'command.succeeded', commandId: 'cmd-1', entityId: 't1', status: 'success', data: todoJson('t1', 'Buy milk', 2, 'alice', true) });
+      fireEvent.click(within(item('t1')).getByTestId('todo-toggle'));
+      await settle();
+      expect(commands(server, 'PATCH').map((c) => c.body)).toEqual([
+        { completed: true, expectedVersion: 1 },
+        { completed: false, expectedVersion: 2 },
+      ]);
+    });
+
+    it('keeps a failed add with its text, a plain reason, and a Retry that reuses its Idempotency-Key', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      server.failCommands(1, 400);
+      fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: 'Call mum' } });
+      fireEvent.click(screen.getByTestId('new-todo-add'));
+      await settle();
+      const failed = screen.getByTestId('outbox-item');
+      expect(failed.dataset.status).toBe('failed');
+      expect(within(failed).getByTestId('todo-text').textContent).toBe('Call mum');
+      expect(within(failed).getByTestId('command-status').textContent).toBe('Failed: The server refused it (http-400)');
+      // still there long after: nothing fades on its own
+      await tick(60_000);
+      // (the silent fake socket was given up as dead meanwhile: commands wait until it is back)
+      FakeSocket.last().open();
+      await settle();
+      fireEvent.click(within(screen.getByTestId('outbox-item')).getByTestId('command-retry'));
+      await settle();
+      const posts = commands(server, 'POST').filter((c) => c.path === '/api/todos');
+      expect(posts).toHaveLength(2);
+      expect(posts[1]!.headers['Idempotency-Key']).toBe(posts[0]!.headers['Idempotency-Key']);
+      expect(posts[1]!.body).toEqual(posts[0]!.body);
+      // Optimistic: once accepted, the new todo is in the list
+      expect(item(failed.dataset.id!).dataset.status).toBe('accepted');
+      expect(screen.queryByTestId('outbox-item')).toBeNull();
+    });
+
+    it('discards a failed edit and the row shows the server’s value again', async () => {
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+      fireEvent.click(within(item('t1')).getByTestId('todo-edit'));
+      fireEvent.change(within(item('t1')).getByTestId('todo-edit-input'), { target: { value: 'Buy oat milk' } });
+      fireEvent.click(within(item('t1')).getByTestId('todo-edit-save'));
+      await settle();
+      socket.push({
+        type: 'command.failed',
+        commandId: 'cmd-1',
+        entityId: 't1',
+        status: 'failure',
+        data: null,
+        error: { code: 'processing-failed', message: 'Processing failed' },
+      });
+      expect(item('t1').dataset.status).toBe('failed');
+      expect(within(item('t1')).getByTestId('command-copy').getAttribute('aria-label')).toBe("Copy text 'Buy oat milk'");
+      // after a 202 the command is new: Retry sends it under a new key
+      fireEvent.click(within(item('t1')).getByTestId('command-retry'));
+      await settle();
+      const patches = commands(server, 'PATCH');
+      expect(patches.map((c) => c.body)).toEqual([
+        { text: 'Buy oat milk', expectedVersion: 1 },
+        { text: 'Buy oat milk', expectedVersion: 1 },
+      ]);
+      expect(patches[1]!.headers['Idempotency-Key']).not.toBe(patches[0]!.headers['Idempotency-Key']);
+      socket.push({
+        type: 'command.failed',
+        commandId: 'cmd-2',
+        entityId: 't1',
+        status: 'failure',
+        data: null,
+        error: { code: 'processing-failed', message: 'Processing failed' },
+      });
+      fireEvent.click(within(item('t1')).getByTestId('command-discard'));
+      expect(item('t1').dataset.status).toBe('idle');
+      expect(within(item('t1')).queryByTestId('failed-actions')).toBeNull();
+      expect(within(item('t1')).getByTestId('todo-text').textContent).toBe('Buy milk');
+    });
+  });
+
+  describe('offline', () => {
+    const setOnline = (online: boolean) => {
+      Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online });
+      act(() => {
+        window.dispatchEvent(new Event(online ? 'online' : 'offline'));
+      });
+    };
+    afterEach(() => setOnline(true));
+
+    it('turns the badge Offline at once, pauses commands without spending attempts, and sends them when back', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      setOnline(false);
+      expect(badge()).toBe('offline');
+      expect(socket.closedWith).toBe(4002);
+
+      fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: 'Call mum' } });
+      fireEvent.click(screen.getByTestId('new-todo-add'));
+      await settle();
+      const status = () => within(screen.getByTestId('outbox-item')).getByTestId('command-status');
+      expect(status().textContent).toBe('Waiting for network · attempt 1 not spent');
+      await tick(10 * 60_000);
+      expect(server.count('POST', '/api/todos')).toBe(0);
+
+      // online again: the socket comes back first, then the command goes, as attempt 1
+      setOnline(true);
+      await settle();
+      expect(server.count('POST', '/api/todos')).toBe(0);
+      FakeSocket.last().open();
+      await settle();
+      expect(server.count('POST', '/api/todos')).toBe(1);
+      expect(badge()).toBe('connected');
+      expect(screen.queryByText(/Waiting for network/)).toBeNull();
+    });
+  });
+
+  describe('reload', () => {
+    it('keeps two pending commands across a reload, sends the unanswered one again with its key, and confirms each once by resume', async () => {
+      const server = fakeServer();
+      const first = await signIn(server);
+      first.push({ type: 'welcome', epoch: 'e1', seq: 0, windowId: 'w1' });
+      await subscribed(first);
+      const add = (text: string) => {
+        fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: text } });
+        fireEvent.click(screen.getByTestId('new-todo-add'));
+      };
+      add('Buy milk');
+      await settle();
+      server.failCommands(1, 500);
+      add('Call mum');
+      await settle();
+      const posts = () => server.calls.filter((c) => c.method === 'POST' && c.path === '/api/todos');
+      expect(posts()).toHaveLength(2);
+      const keyOfCallMum = posts()[1]!.headers['Idempotency-Key'];
+
+      // reload: this page goes, a new one starts in the same tab
+      cleanup();
+      FakeSocket.all = [];
+      render(<App />);
+      await settle();
+      const rowOf = (text: string) =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid=todo-item], [data-testid=outbox-item]')].find(
+          (e) => within(e).getByTestId('todo-text').textContent === text,
+        );
+      expect(rowOf('Buy milk')?.dataset.status).toBe('accepted');
+      expect(rowOf('Call mum')).toBeDefined();
+      // the unanswered one went again, same key, same body; the accepted one did not
+      expect(posts()).toHaveLength(3);
+      expect(posts()[2]!.headers['Idempotency-Key']).toBe(keyOfCallMum);
+      expect(posts()[2]!.body).toEqual(posts()[1]!.body);
+
+      // the socket resumes from the stored cursor; the outcomes come by replay, once each
+      const second = FakeSocket.last();
+      expect(second.url).toBe(`ws://${window.location.host}/ws?ticket=ticket-2&epoch=e1&lastSeq=0`);
+      second.open();
+      const milk = rowOf('Buy milk')!.dataset.id!;
+      const mum = rowOf('Call mum')!.dataset.id!;
+      second.push({ type: 'command.succeeded', commandId: 'cmd-1', entityId: milk, status: 'success', data: todoJson(milk, 'Buy milk'), seq: 1, epoch: 'e1' });
+      second.push({ type: 'resumed', from: 1, to: 1, windowId: 'w2' });
+      second.push({ type: 'command.succeeded', commandId: 'cmd-2', entityId: mum, status: 'success', data: todoJson(mum, 'Call mum'), seq: 2, epoch: 'e1' });
+      second.push({ type: 'command.succeeded', commandId: 'cmd-1', entityId: milk, status: 'success', data: todoJson(milk, 'Buy milk'), seq: 1, epoch: 'e1' });
+      await settle();
+      expect(item(milk).dataset.status).toBe('confirmed');
+      expect(item(mum).dataset.status).toBe('confirmed');
+      const confirmed = (text: string) =>
+        screen.getAllByTestId('toast').filter((t) => t.textContent?.includes(`Confirmed: added '${text}'`)).length;
+      expect(confirmed('Buy milk')).toBe(1);
+      expect(confirmed('Call mum')).toBe(1);
+
+      // and a reload now has nothing left to send, and resumes after seq 2
+      cleanup();
+      FakeSocket.all = [];
+      render(<App />);
+      await settle();
+      expect(posts()).toHaveLength(3);
+      expect(FakeSocket.last().url).toContain('&epoch=e1&lastSeq=2');
+    });
+  });
+
+  describe('layout', () => {
+    it('keeps the lab controls in one Lab panel, not in the header', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      const lab = screen.getByTestId('lab');
+      expect(within(lab).getByTestId('simulate-drop')).toBeTruthy();
+      expect(within(lab).getByTestId('chaos-apply')).toBeTruthy();
+      expect(within(lab).getByTestId('retry-maxAttempts')).toBeTruthy();
+      expect(within(document.querySelector('header.topbar')!).queryByTestId('simulate-drop')).toBeNull();
     });
   });
 });

@@ -1,8 +1,9 @@
 /** The signed-in app: the list, the live chart, the chaos panel and the log, fed by one socket. */
-import { useCallback, useState } from 'react';
-import { useServices } from '../app/services';
+import { useCallback, useEffect, useState } from 'react';
+import { sessionStorageOrNothing, useServices } from '../app/services';
 import type { ChaosSettings, Session } from '../api/types';
 import { ChaosPanel } from '../chaos/ChaosPanel';
+import { createOutboxStore } from '../commands/outbox';
 import { useTodos } from '../commands/useTodos';
 import { LogTerminal } from '../log/LogTerminal';
 import type { ServerMessage } from '../socket/protocol';
@@ -19,13 +20,19 @@ interface Props {
 }
 
 export function Workspace({ session, onSignOut }: Props) {
-  const { api, log, policy, pendingCheck } = useServices();
+  const { api, log, policy, pendingCheck, network } = useServices();
   const [mode, setMode] = useMode();
   const todoLog = useCallback(
     (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => log.append({ channel: 'app', direction: 'note', level, summary }),
     [log],
   );
-  const todos = useTodos(api, session.userId, mode, { pendingCheckMs: pendingCheck.get, log: todoLog });
+  // Open commands and the delivery cursor survive a reload of this tab.
+  const [outbox] = useState(() => createOutboxStore(sessionStorageOrNothing(), session.userId));
+  const todos = useTodos(api, session.userId, mode, { pendingCheckMs: pendingCheck.get, log: todoLog, outbox });
+  const signOut = useCallback(() => {
+    outbox.clear();
+    onSignOut();
+  }, [outbox, onSignOut]);
   const [stats] = useState(createStatsSeries);
   const [chaos, setChaos] = useState<ChaosSettings | null>(null);
 
@@ -37,11 +44,16 @@ export function Workspace({ session, onSignOut }: Props) {
     [stats],
   );
 
-  const live = useLiveConnection({ api, log, userId: session.userId, todos, onTopic });
+  const live = useLiveConnection({ api, log, userId: session.userId, todos, onTopic, network });
+  // No stats while the socket is down: the chart shows a hole, not a made-up line.
+  const socketOpen = live.socket.status === 'open';
+  useEffect(() => {
+    if (!socketOpen) stats.gap();
+  }, [socketOpen, stats]);
 
   return (
     <div className="app">
-      <Header userId={session.userId} socket={live.socket} onDrop={live.drop} onSignOut={onSignOut} />
+      <Header userId={session.userId} socket={live.socket} onSignOut={signOut} />
       <main className="layout">
         <TodoPanel
           todos={todos}
@@ -54,7 +66,14 @@ export function Workspace({ session, onSignOut }: Props) {
         />
         <div className="side">
           <StatsChart series={stats} />
-          <ChaosPanel api={api} pushed={chaos} policy={policy} pendingCheck={pendingCheck} />
+          <ChaosPanel
+            api={api}
+            pushed={chaos}
+            policy={policy}
+            pendingCheck={pendingCheck}
+            onDrop={live.drop}
+            suspended={live.socket.status === 'suspended'}
+          />
         </div>
         <LogTerminal store={log} />
       </main>

@@ -3,8 +3,9 @@
  * resume, presence (what this window tells, what others do), and the log lines that explain it.
  * Messages that pass the cursor go on to the list (`todos`) and to `onTopic` (stats, chaos).
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { Api } from '../api/endpoints';
+import type { NetworkGateControl } from '../api/networkGate';
 import { describeFailure, toRequestError } from '../api/retryPolicy';
 import { initialPresence, onlineUsers, presenceByTodo, presenceReducer } from '../collab/presence';
 import { createPresenceSender, type Focus } from '../collab/presenceSender';
@@ -13,7 +14,7 @@ import { describeClose } from '../connection/closeReasons';
 import { describeFrame } from '../log/describeFrame';
 import { redactJson, redactText, type LogStore } from '../log/logStore';
 import { createDeliveryTracker, socketUrl, type Verdict } from '../socket/delivery';
-import type { PresenceMessage, ServerMessage, UserEvent } from '../socket/protocol';
+import type { ServerMessage, UserEvent } from '../socket/protocol';
 import { useSocket, type CloseInfo, type SocketFactory, type SocketHandle } from '../socket/useSocket';
 import { showNotice } from '../toasts/notify';
 
@@ -21,10 +22,12 @@ interface Options {
   api: Api;
   log: LogStore;
   userId: string;
-  todos: Pick<TodosApi, 'onServerMessage' | 'onSubscribed' | 'resync' | 'setWatching'>;
+  todos: Pick<TodosApi, 'state' | 'onServerMessage' | 'onSubscribed' | 'resync' | 'setWatching' | 'onCursor'>;
   /** Everything delivered, after the list saw it (stats, chaos). */
   onTopic?: (message: ServerMessage) => void;
   createSocket?: SocketFactory;
+  /** Told when the socket opens and when it is lost: commands wait for the network meanwhile. */
+  network?: Pick<NetworkGateControl, 'setSocketUp'>;
 }
 
 export interface LiveConnection {
@@ -44,11 +47,12 @@ function eventText(event: UserEvent): string {
   return fields === '{}' ? event.name : `${event.name} ${fields.length > 120 ? `${fields.slice(0, 119)}…` : fields}`;
 }
 
-export function useLiveConnection({ api, log, userId, todos, onTopic, createSocket }: Options): LiveConnection {
-  const [tracker] = useState(createDeliveryTracker);
+export function useLiveConnection({ api, log, userId, todos, onTopic, createSocket, network }: Options): LiveConnection {
+  // A reloaded window resumes from where its stored state stands.
+  const [tracker] = useState(() => createDeliveryTracker(todos.state.cursor));
   const [presenceState, dispatchPresence] = useReducer(presenceReducer, initialPresence);
   const [windowId, setWindowId] = useState<string | null>(null);
-  const { onServerMessage, onSubscribed, resync, setWatching } = todos;
+  const { onServerMessage, onSubscribed, resync, setWatching, onCursor } = todos;
 
   const note = useCallback(
     (summary: string, level: 'info' | 'ok' | 'warn' | 'error') => log.append({ channel: 'ws', direction: 'note', level, summary }),
@@ -72,6 +76,10 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
     [api, log, tracker],
   );
 
+  // Presence goes out only on an open socket (throttled); every open sends the current focus
+  // again, and so does a timer while the socket is open (the server may have lost it).
+  const [sender] = useState(() => createPresenceSender({}));
+
   const deliver = useCallback(
     (message: ServerMessage) => {
       onServerMessage(message);
@@ -81,6 +89,9 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
           // Whatever changed while we were not subscribed (first load, a reconnect) is in the list now.
           if (message.topic === 'todos') onSubscribed();
           break;
+        case 'error':
+          sender.rejected(message.code);
+          break;
         case 'event':
           showNotice({ id: `event:${message.epoch ?? ''}:${message.seq ?? ''}`, kind: 'info', text: eventText(message) });
           break;
@@ -89,7 +100,7 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
       }
       onTopic?.(message);
     },
-    [onServerMessage, onSubscribed, onTopic],
+    [onServerMessage, onSubscribed, onTopic, sender],
   );
 
   const onVerdict = useCallback(
@@ -123,17 +134,16 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
           deliver(message);
           break;
       }
+      // After the message: the stored cursor never runs ahead of what the state has processed.
+      onCursor(tracker.cursor());
       const id = tracker.windowId();
       if (id) setWindowId(id);
     },
-    [deliver, note, resync, tracker],
+    [deliver, note, resync, tracker, onCursor],
   );
 
   const onMessage = useCallback((message: ServerMessage) => onVerdict(message, tracker.receive(message)), [onVerdict, tracker]);
 
-  // Presence goes out only on an open socket (throttled); every open sends the current focus again.
-  const trySendRef = useRef<(message: PresenceMessage) => boolean>(() => false);
-  const [sender] = useState(() => createPresenceSender({ send: (message) => trySendRef.current(message) }));
 
   const socket = useSocket({
     enabled: true,
@@ -144,9 +154,11 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
       note(reconnect ? 'open again: subscribing and refreshing the list' : 'open', 'ok');
       socket.send({ type: 'subscribe', topic: 'todos' });
       socket.send({ type: 'subscribe', topic: 'stats' });
-      sender.connected();
+      sender.connected(socket.trySend);
+      network?.setSocketUp(true);
     },
     onClose: (info: CloseInfo) => {
+      network?.setSocketUp(false);
       dispatchPresence({ type: 'reset' });
       sender.disconnected();
       const { summary, level } = describeClose(info, tracker.cursor());
@@ -161,10 +173,6 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
     },
   });
 
-  const { trySend } = socket;
-  useEffect(() => {
-    trySendRef.current = trySend;
-  }, [trySend]);
   useEffect(() => () => sender.disconnected(), [sender]);
 
   const setFocus = useCallback(

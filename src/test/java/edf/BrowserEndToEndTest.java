@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +22,9 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -79,13 +82,20 @@ class BrowserEndToEndTest {
   }
 
   static <T> T waitFor(WebDriver driver, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(20))
-        .ignoring(org.openqa.selenium.NoSuchElementException.class)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .until(d -> {
-          T value = condition.apply(d);
-          return Boolean.FALSE.equals(value) ? null : value;
-        });
+    try {
+      return new WebDriverWait(driver, Duration.ofSeconds(20))
+          .ignoring(org.openqa.selenium.NoSuchElementException.class)
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(d -> {
+            T value = condition.apply(d);
+            return Boolean.FALSE.equals(value) ? null : value;
+          });
+    } catch (org.openqa.selenium.TimeoutException e) {
+      // what the window showed when the wait gave up, for the report
+      screenshot(driver, "timeout-" + System.currentTimeMillis());
+      driver.findElements(By.cssSelector("[data-testid=log]")).forEach(log -> System.out.println("log at timeout:\n" + log.getText()));
+      throw e;
+    }
   }
 
   static void add(WebDriver driver, String text) {
@@ -106,9 +116,12 @@ class BrowserEndToEndTest {
     return driver.findElements(By.cssSelector("[data-testid=todo-item] [data-testid=todo-text]")).stream().filter(e -> e.getText().equals(text)).count();
   }
 
+  /** A notice of this kind was shown: as a toast now, or, once its toast is gone, in the window's notice log. */
   static boolean toast(WebDriver driver, String kind, String containing) {
     return driver.findElements(By.cssSelector("[data-testid=toast][data-kind=" + kind + "]")).stream()
-        .anyMatch(t -> t.getText().contains(containing));
+            .anyMatch(t -> t.getText().contains(containing))
+        || driver.findElements(By.cssSelector("[data-testid=notice-log] li[data-kind=" + kind + "]")).stream()
+            .anyMatch(li -> String.valueOf(li.getAttribute("textContent")).contains(containing));
   }
 
   static void screenshot(WebDriver driver, String name) {
@@ -243,5 +256,91 @@ class BrowserEndToEndTest {
     waitFor(bob, d -> rowById(d, id).findElements(By.cssSelector("[data-testid=viewer][data-user=alice], [data-testid=editing-marker][data-user=alice]")).isEmpty()
         && d.findElements(By.cssSelector("[data-testid=online-user][data-user=alice]")).isEmpty());
     screenshot(bob, "alice-gone");
+  }
+
+  // ---- never losing the user's work (issue 12) ----
+
+  static long onServer(String text) {
+    return server.get("/api/todos", admin).json().findValues("text").stream().filter(t -> t.asText().equals(text)).count();
+  }
+
+  static String status(WebDriver driver, String text) {
+    return item(driver, text).getAttribute("data-status");
+  }
+
+  @Test
+  void aReloadWithTwoCommandsPendingShowsBothThenConfirmsEachOnce() {
+    WebDriver alice = window("alice");
+    chaos("{\"minDelayMs\":3000,\"maxDelayMs\":3000}");
+    add(alice, "Pending one");
+    add(alice, "Pending two");
+    waitFor(alice, d -> "accepted".equals(status(d, "Pending one")) && "accepted".equals(status(d, "Pending two")));
+    alice.navigate().refresh();
+    // the reloaded page shows both before their outcomes come, then gets them by resume
+    waitFor(alice, d -> item(d, "Pending one").isDisplayed() && item(d, "Pending two").isDisplayed());
+    screenshot(alice, "reloaded-with-pending");
+    waitFor(alice, d -> "confirmed".equals(status(d, "Pending one")) && "confirmed".equals(status(d, "Pending two")));
+    assertEquals(1, itemsWithText(alice, "Pending one"));
+    assertEquals(1, itemsWithText(alice, "Pending two"));
+    assertEquals(1, onServer("Pending one"), "ran once");
+    assertEquals(1, onServer("Pending two"), "ran once");
+    assertTrue(alice.findElement(By.cssSelector("[data-testid=log]")).getText().contains("resuming after seq"),
+        "the reloaded page resumed from its stored cursor");
+  }
+
+  @Test
+  void anEditDraftSurvivesSwitchingToAnotherWindow() {
+    WebDriver alice = window("alice");
+    add(alice, "Draft me");
+    waitFor(alice, d -> "confirmed".equals(status(d, "Draft me")));
+    String id = item(alice, "Draft me").getAttribute("data-id");
+    rowById(alice, id).findElement(By.cssSelector("[data-testid=todo-edit]")).click();
+    WebElement input = waitFor(alice, d -> rowById(d, id).findElement(By.cssSelector("[data-testid=todo-edit-input]")));
+    input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Draft me, kept");
+    String original = alice.getWindowHandle();
+    alice.switchTo().newWindow(WindowType.WINDOW);
+    alice.get(server.url("/health"));
+    alice.switchTo().window(original);
+    ((JavascriptExecutor) alice).executeScript("document.activeElement && document.activeElement.blur()");
+    WebElement kept = rowById(alice, id).findElement(By.cssSelector("[data-testid=todo-edit-input]"));
+    assertEquals("Draft me, kept", kept.getAttribute("value"));
+    rowById(alice, id).findElement(By.cssSelector("[data-testid=todo-edit-save]")).click();
+    waitFor(alice, d -> "confirmed".equals(rowById(d, id).getAttribute("data-status"))
+        && rowById(d, id).findElement(By.cssSelector("[data-testid=todo-text]")).getText().equals("Draft me, kept"));
+  }
+
+  @Test
+  void aFailedAddKeepsItsTextAndRetryWorks() {
+    WebDriver alice = window("alice");
+    chaos("{\"processingFailureRate\":1}");
+    add(alice, "Keep my words");
+    waitFor(alice, d -> "failed".equals(status(d, "Keep my words")));
+    WebElement failed = item(alice, "Keep my words");
+    assertTrue(failed.findElement(By.cssSelector("[data-testid=command-status]")).getText().contains("(processing-failed)"),
+        "a plain reason, the code second");
+    screenshot(alice, "failed-add-kept");
+    chaos("{\"processingFailureRate\":0}");
+    failed.findElement(By.cssSelector("[data-testid=command-retry]")).click();
+    waitFor(alice, d -> "confirmed".equals(status(d, "Keep my words")));
+    assertEquals(1, itemsWithText(alice, "Keep my words"));
+    assertEquals(1, onServer("Keep my words"));
+  }
+
+  @Test
+  void goingOfflinePausesRetriesAndTheCommandSucceedsWhenBack() {
+    WebDriver alice = window("alice");
+    ChromeDriver chrome = (ChromeDriver) alice;
+    chrome.executeCdpCommand("Network.enable", Map.of());
+    chrome.executeCdpCommand("Network.emulateNetworkConditions",
+        Map.of("offline", true, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    waitFor(alice, d -> "offline".equals(d.findElement(By.cssSelector("[data-testid=connection-badge]")).getAttribute("data-state")));
+    add(alice, "Made offline");
+    waitFor(alice, d -> item(d, "Made offline").findElement(By.cssSelector("[data-testid=command-status]")).getText().contains("Waiting for network"));
+    screenshot(alice, "offline-waiting");
+    chrome.executeCdpCommand("Network.emulateNetworkConditions",
+        Map.of("offline", false, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    waitFor(alice, d -> "connected".equals(d.findElement(By.cssSelector("[data-testid=connection-badge]")).getAttribute("data-state")));
+    waitFor(alice, d -> "confirmed".equals(status(d, "Made offline")));
+    assertEquals(1, onServer("Made offline"));
   }
 }
