@@ -271,7 +271,8 @@ class BrowserEndToEndTest {
   @Test
   void aReloadWithTwoCommandsPendingShowsBothThenConfirmsEachOnce() {
     WebDriver alice = window("alice");
-    chaos("{\"minDelayMs\":3000,\"maxDelayMs\":3000}");
+    // long enough that both are still queued when the page reloads, even when the 202s are slow
+    chaos("{\"minDelayMs\":8000,\"maxDelayMs\":8000}");
     add(alice, "Pending one");
     add(alice, "Pending two");
     waitFor(alice, d -> "accepted".equals(status(d, "Pending one")) && "accepted".equals(status(d, "Pending two")));
