@@ -120,7 +120,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ...(request.gate ? { gate: request.gate } : {}),
       onAttempt: (n) => request.hooks?.onAttempt?.(n),
       onWaitingForNetwork: (n) => {
-        log({ channel: 'http', direction: 'note', level: 'warn', summary: `⏸ ${label}: waiting for the network (attempt ${n} not spent)` });
+        log({ channel: 'http', direction: 'note', level: 'warn', summary: `${label}: waiting for the network (attempt ${n} not spent)` });
         request.hooks?.onWaitingForNetwork?.(n);
       },
       onRetry: (info) => {
