@@ -173,7 +173,8 @@ class BrowserEndToEndTest {
     add(alice, "Water the plants");
     waitFor(alice, d -> "confirmed".equals(item(d, "Water the plants").getAttribute("data-status")));
 
-    chaos("{\"processingFailureRate\":1,\"minDelayMs\":1500,\"maxDelayMs\":1500}");
+    // the accepted state lasts as long as the processing delay: long enough for the test to see it
+    chaos("{\"processingFailureRate\":1,\"minDelayMs\":4000,\"maxDelayMs\":4000}");
     item(alice, "Water the plants").findElement(By.cssSelector("[data-testid=todo-toggle]")).click();
     // optimistic: the change shows once the 202 is in, before the server has processed it
     waitFor(alice, d -> "accepted".equals(item(d, "Water the plants").getAttribute("data-status"))
