@@ -61,9 +61,8 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
   /** The journal's stored events so far are all read (or reading failed). */
   private record ReadDone(boolean live, Throwable failure) implements Command {}
 
-  private enum FollowJournal implements Command {
-    INSTANCE
-  }
+  /** Read the journal (again) from the last offset. */
+  private record ReadJournal(boolean live) implements Command {}
 
   private record MemberRemoved(ClusterEvent.MemberRemoved removed) implements Command {}
 
@@ -137,7 +136,7 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
         .onMessage(WrappedEvent.class, this::onEvent)
         .onMessage(Read.class, this::onRead)
         .onMessage(ReadDone.class, this::onReadDone)
-        .onMessageEquals(FollowJournal.INSTANCE, () -> { read(true); return this; })
+        .onMessage(ReadJournal.class, again -> { read(again.live()); return this; })
         .onMessage(MemberRemoved.class, removed -> { wakeAll(); return this; })
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .build();
@@ -172,25 +171,23 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
     return this;
   }
 
+  /**
+   * A failed read is tried again from the last offset, in the same mode: the read side counts as
+   * caught up only once a read of everything stored so far has completed.
+   */
   private Behavior<Command> onReadDone(ReadDone done) {
-    if (done.failure() != null) {
-      getContext().getLog().warn("Reading the todo events from the journal failed, again in 1 s: {}", done.failure().toString());
-      if (done.live()) timers.startSingleTimer(FollowJournal.INSTANCE, Duration.ofSeconds(1));
-      else getContext().scheduleOnce(Duration.ofSeconds(1), getContext().getSelf(), new ReadDone(false, null));
+    if (done.failure() != null || done.live()) {
+      if (done.failure() != null) {
+        getContext().getLog().warn("Reading the todo events from the journal failed, again in 1 s: {}", done.failure().toString());
+      }
+      timers.startSingleTimer(new ReadJournal(done.live()), Duration.ofSeconds(1));
       return this;
     }
-    if (done.live()) {
-      timers.startSingleTimer(FollowJournal.INSTANCE, Duration.ofSeconds(1));
-      return this;
-    }
-    if (!caughtUp) {
-      caughtUp = true;
-      getContext().getLog().info("Read side rebuilt from the journal: {} todos, {} commands queued", todos.size(), pending.size());
-      wakeAll();
-      read(true);
-      return stash.unstashAll(this);
-    }
-    return this;
+    caughtUp = true;
+    getContext().getLog().info("Read side rebuilt from the journal: {} todos, {} commands queued", todos.size(), pending.size());
+    wakeAll();
+    read(true);
+    return stash.unstashAll(this);
   }
 
   private void wakeAll() {

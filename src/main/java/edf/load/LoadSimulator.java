@@ -39,14 +39,13 @@ public final class LoadSimulator {
     String target = settings.target();
     if (target.isEmpty()) {
       CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+      Config overrides = ConfigFactory.parseString("edf.http.port = 0\nedf.chaos.seed = " + settings.seed());
       // its own database under target/, unless EDF_DB_URL names one (PostgreSQL, say)
-      String db = System.getenv("EDF_DB_URL") != null
-          ? System.getenv("EDF_DB_URL")
-          : "jdbc:h2:file:./target/load-db/" + System.currentTimeMillis() + ";WRITE_DELAY=0";
-      Config config = edf.Storage.prepare(
-          ConfigFactory.parseString("edf.http.port = 0\nedf.chaos.seed = " + settings.seed())
-              .withFallback(ConfigFactory.parseMap(java.util.Map.of("edf.db.url", db)))
-              .withFallback(ConfigFactory.load()));
+      if (System.getenv("EDF_DB_URL") == null) {
+        overrides = overrides.withFallback(ConfigFactory.parseMap(java.util.Map.of(
+            "edf.db.url", "jdbc:h2:file:./target/load-db/" + System.currentTimeMillis() + ";WRITE_DELAY=0")));
+      }
+      Config config = edf.Storage.prepare(overrides.withFallback(ConfigFactory.load()));
       server = ActorSystem.create(Guardian.create(Settings.fromConfig(config), bound), "edf", config);
       target = "http://127.0.0.1:" + bound.get(60, TimeUnit.SECONDS).localAddress().getPort();
     }
