@@ -60,8 +60,14 @@ public final class SocketSession {
   private final ObjectMapper mapper;
   private final ActorSystem<?> system;
   private final AtomicReference<Close> closing = new AtomicReference<>();
+  /**
+   * Guards {@link #ended}: an announcement and the goodbye ({@code Gone}) are told under it, so no
+   * announcement can reach {@link Presence} after the goodbye (Presence keeps a window until its
+   * goodbye: one announced after it would stay for good).
+   */
+  private final Object presenceLock = new Object();
   /** Set when the socket's stream has ended: nothing may announce this window after that. */
-  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+  private boolean ended;
   private ActorRef<Out> self;
 
   private SocketSession(
@@ -145,8 +151,10 @@ public final class SocketSession {
     return Flow.fromSinkAndSourceCoupled(fromClient, toClient)
         .watchTermination((mat, done) -> {
           done.whenCompleteAsync((d, failure) -> {
-            ended.set(true);
-            presence.tell(new Presence.Gone(windowId));
+            synchronized (presenceLock) {
+              ended = true;
+              presence.tell(new Presence.Gone(windowId));
+            }
           }, system.executionContext());
           return mat;
         });
@@ -277,9 +285,12 @@ public final class SocketSession {
         }, system.executionContext());
   }
 
-  /** Announces this window, unless its socket already ended (a `Gone` went out before). */
+  /** Announces this window, unless its socket already ended (its `Gone` went out before). */
   private void announce(Presence.Window window) {
-    if (!ended.get()) presence.tell(new Presence.Announce(window));
+    synchronized (presenceLock) {
+      if (ended) return;
+      presence.tell(new Presence.Announce(window));
+    }
   }
 
   private boolean takePresenceToken() {
