@@ -129,6 +129,32 @@ describe('presence sender: the server may lose the window', () => {
     expect(ids()).toEqual(['a:text', null, 'a:text']);
   });
 
+  it('after unavailable keeps the current announcement and tries the wanted focus again at the next refresh', () => {
+    const { sender, ids } = setup();
+    sender.connected(); // t=0: null, taken
+    vi.advanceTimersByTime(1000);
+    sender.set({ entityId: 'a', field: 'text' }); // t=1000: the server cannot check 'a' in time
+    sender.rejected('unavailable');
+    vi.advanceTimersByTime(3999);
+    expect(ids()).toEqual([null, 'a:text']); // no retry while the server is busy, no fallback to no todo
+    vi.advanceTimersByTime(1); // t=5000: the refresh
+    expect(ids()).toEqual([null, 'a:text', 'a:text']);
+  });
+
+  it('after unavailable does not take the refused focus for granted', () => {
+    const { sender, ids } = setup();
+    sender.connected();
+    vi.advanceTimersByTime(1000);
+    sender.set({ entityId: 'a', field: 'text' });
+    sender.rejected('unavailable'); // the server still has the window at no todo
+    vi.advanceTimersByTime(100);
+    sender.set({ entityId: 'b', field: null });
+    vi.advanceTimersByTime(100);
+    sender.set({ entityId: 'a', field: 'text' }); // back before the trailing send
+    vi.advanceTimersByTime(50);
+    expect(ids()).toEqual([null, 'a:text', 'a:text']);
+  });
+
   it('sends again after rate-limited, but not after bad-presence, nor for other errors', () => {
     const { sender, ids } = setup();
     sender.connected();

@@ -5,11 +5,13 @@
  * After every (re)connect and resume the server knows nothing, so `connected` sends the current
  * focus again; `disconnected` stops every timer (also the way to dispose of it).
  *
- * The server may still lose this window: an announcement it refused (`unknown-todo`, also when its
- * read side did not answer in time under load; `rate-limited`), or a window it dropped after a
- * silence and never took back. So while connected the focus is announced again every `refreshMs`,
- * and a refusal is answered: after `unknown-todo` the window announces itself at no todo (so it is
- * at least online) and tries the todo again at the next refresh.
+ * The server may still not have this window where it wants to be: an announcement it refused
+ * (`unknown-todo`, `rate-limited`, `unavailable` when it could not check the todo in time under
+ * load). So while connected the focus is announced again every `refreshMs`, and a refusal is
+ * answered: after `unknown-todo` the window announces itself at no todo (so it is at least online)
+ * and tries the todo again at the next refresh; after `rate-limited` it sends again shortly; after
+ * `unavailable` it keeps what the server has (the server keeps the previous announcement) and tries
+ * the wanted focus again at the next refresh, so a busy server is not pressed harder.
  */
 import type { PresenceField, PresenceMessage } from '../socket/protocol';
 
@@ -49,7 +51,7 @@ export const PRESENCE_MIN_INTERVAL_MS = 250;
 export const PRESENCE_REFRESH_MS = 5000;
 
 /** The error codes the server answers presence messages with (docs/protocol.md). */
-export const PRESENCE_ERRORS: readonly string[] = ['bad-presence', 'unknown-todo', 'rate-limited'];
+export const PRESENCE_ERRORS: readonly string[] = ['bad-presence', 'unknown-todo', 'rate-limited', 'unavailable'];
 
 export function createPresenceSender(options: PresenceSenderOptions): PresenceSender {
   const minInterval = options.minIntervalMs ?? PRESENCE_MIN_INTERVAL_MS;
@@ -127,6 +129,7 @@ export function createPresenceSender(options: PresenceSenderOptions): PresenceSe
       sent = null;
       if (code === 'unknown-todo') degraded = true;
       if (code === 'bad-presence') return; // the same message would be refused again
+      if (code === 'unavailable') return; // the server keeps the previous one: the next refresh tries again
       clearTimeout(timer);
       timer = setTimeout(flush, minInterval);
     },

@@ -1,4 +1,7 @@
-/** Safe / Optimistic / Brave, each explained in one sentence. */
+/**
+ * Safe / Optimistic / Brave, each explained in one sentence. On a phone the three are one compact
+ * row of choices, and only the chosen one's sentence shows below it (styles.css).
+ */
 import { MODES, type Mode } from './modes';
 
 interface Props {
@@ -31,6 +34,10 @@ export function ModePicker({ mode, onChange }: Props) {
           </label>
         ))}
       </div>
+      {/* the phone's line; each radio is described by its own sentence above already */}
+      <p className="modes__current" aria-hidden="true" data-testid="mode-current">
+        {MODES.find((info) => info.id === mode)?.explanation}
+      </p>
     </fieldset>
   );
 }

@@ -83,7 +83,9 @@ export function StatsChart({ series }: { series: StatsSeries }) {
         <h2 id="stats-title" className="panel__title">
           Last minute
         </h2>
-        <span className="panel__aside">{latest ? `${latest.users} user${latest.users === 1 ? '' : 's'} online` : 'waiting for stats…'}</span>
+        <span className="panel__aside" data-testid="users-online" data-users={latest?.users}>
+          {latest ? `${latest.users} user${latest.users === 1 ? '' : 's'} online` : 'waiting for stats…'}
+        </span>
       </header>
       <dl className="tiles">
         {SERIES.map((s) => (

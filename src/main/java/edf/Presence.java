@@ -20,8 +20,9 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * Who is here: every window (socket) that announced itself, with the todo it looks at and the
  * field it edits. One per node; the nodes share what their windows do over the cluster-wide
  * `presence` topic, so every node knows every window. A window leaves when its socket ends, when
- * it has been silent for `silence-timeout`, or, should its node vanish, when its node stops
- * refreshing it. Changes go to the node's {@link ConnectionRegistry}, which pushes them to the
+ * it has been silent for `silence-timeout` (and is back with its next message while its socket is
+ * open), or, should its node vanish, when its node stops refreshing it. A local window is forgotten
+ * only when its socket ends ({@link Gone}, which every socket sends when its stream terminates). Changes go to the node's {@link ConnectionRegistry}, which pushes them to the
  * sockets that follow `todos`.
  */
 public final class Presence extends AbstractBehavior<Presence.Command> {
@@ -158,14 +159,12 @@ public final class Presence extends AbstractBehavior<Presence.Command> {
   private Behavior<Command> onTick() {
     Instant now = clock.instant();
     List<Window> alive = new ArrayList<>();
-    for (var entries = local.entrySet().iterator(); entries.hasNext(); ) {
-      Map.Entry<String, Local> e = entries.next();
+    for (Map.Entry<String, Local> e : local.entrySet()) {
       Local window = e.getValue();
+      // A silent window stays here, marked silent, until its socket ends (Gone): as long as the
+      // socket is open it may speak again and is then present again at once. Each entry is an
+      // open socket of this node, so this map is as bounded as the sockets are.
       boolean silent = window.lastSeen().isBefore(now.minus(timing.silence()));
-      if (window.silent() && window.lastSeen().isBefore(now.minus(timing.silence().multipliedBy(10)))) {
-        entries.remove(); // silent for long: forgotten, whether or not its socket said goodbye
-        continue;
-      }
       if (silent && !window.silent()) {
         e.setValue(new Local(window.window(), window.lastSeen(), true));
         topic.tell(Topic.publish(new Left(e.getKey(), window.window().userId())));

@@ -60,8 +60,16 @@ public final class SocketSession {
   private final ObjectMapper mapper;
   private final ActorSystem<?> system;
   private final AtomicReference<Close> closing = new AtomicReference<>();
+  /**
+   * Guards {@link #ended} and {@link #announced}: an announcement and the goodbye ({@code Gone})
+   * are told under it, so no announcement can reach {@link Presence} after the goodbye (Presence
+   * keeps a window until its goodbye: one announced after it would stay for good).
+   */
+  private final Object presenceLock = new Object();
   /** Set when the socket's stream has ended: nothing may announce this window after that. */
-  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+  private boolean ended;
+  /** Whether this window was announced to {@link Presence} at all. */
+  private boolean announced;
   private ActorRef<Out> self;
 
   private SocketSession(
@@ -145,8 +153,10 @@ public final class SocketSession {
     return Flow.fromSinkAndSourceCoupled(fromClient, toClient)
         .watchTermination((mat, done) -> {
           done.whenCompleteAsync((d, failure) -> {
-            ended.set(true);
-            presence.tell(new Presence.Gone(windowId));
+            synchronized (presenceLock) {
+              ended = true;
+              presence.tell(new Presence.Gone(windowId));
+            }
           }, system.executionContext());
           return mat;
         });
@@ -268,7 +278,13 @@ public final class SocketSession {
     return org.apache.pekko.actor.typed.javadsl.AskPattern.<TodoReadModel.Command, Optional<Todo>>ask(
             readModel, r -> new TodoReadModel.Get(id, r), settings.askTimeout(), system.scheduler())
         .handleAsync((todo, failure) -> {
-          if (todo != null && todo.isPresent()) {
+          if (failure != null) {
+            // The read side did not answer in time (under load): that says nothing about the
+            // todo. The window keeps what it announced before; one not announced yet is at least
+            // present, at no todo. The client tries again later.
+            announceIfNew(new Presence.Window(windowId, userId, null, null));
+            self.tell(new Push(wire.error("unavailable", "Could not check todo " + id + " in time; try again")));
+          } else if (todo.isPresent()) {
             announce(new Presence.Window(windowId, userId, id, fieldName));
           } else {
             self.tell(new Push(wire.error("unknown-todo", "No todo " + id)));
@@ -277,9 +293,20 @@ public final class SocketSession {
         }, system.executionContext());
   }
 
-  /** Announces this window, unless its socket already ended (a `Gone` went out before). */
+  /** Announces this window, unless its socket already ended (its `Gone` went out before). */
   private void announce(Presence.Window window) {
-    if (!ended.get()) presence.tell(new Presence.Announce(window));
+    synchronized (presenceLock) {
+      if (ended) return;
+      announced = true;
+      presence.tell(new Presence.Announce(window));
+    }
+  }
+
+  /** Announces this window only if it never was (and its socket has not ended). */
+  private void announceIfNew(Presence.Window window) {
+    synchronized (presenceLock) {
+      if (!announced) announce(window);
+    }
   }
 
   private boolean takePresenceToken() {

@@ -82,8 +82,12 @@ class BrowserEndToEndTest {
   }
 
   static <T> T waitFor(WebDriver driver, Function<WebDriver, T> condition) {
+    return waitFor(driver, Duration.ofSeconds(20), condition);
+  }
+
+  static <T> T waitFor(WebDriver driver, Duration timeout, Function<WebDriver, T> condition) {
     try {
-      return new WebDriverWait(driver, Duration.ofSeconds(20))
+      return new WebDriverWait(driver, timeout)
           .ignoring(org.openqa.selenium.NoSuchElementException.class)
           .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
           .until(d -> {
@@ -106,14 +110,19 @@ class BrowserEndToEndTest {
 
   /** The row of a todo: in the list, or, before the list has it (Safe mode, or before the 202), in the outbox. */
   static WebElement item(WebDriver driver, String text) {
-    return driver.findElements(By.cssSelector("[data-testid=todo-item], [data-testid=outbox-item]")).stream()
-        .filter(e -> e.findElement(By.cssSelector("[data-testid=todo-text]")).getText().equals(text))
-        .findFirst()
-        .orElseThrow(() -> new org.openqa.selenium.NoSuchElementException("no item " + text));
+    // one round trip, however long the list (a row at a time took seconds with a hundred rows)
+    Object found = ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll('[data-testid=todo-item], [data-testid=outbox-item]')]"
+            + ".find(e => e.querySelector('[data-testid=todo-text]')?.textContent === arguments[0]) ?? null",
+        text);
+    if (found == null) throw new org.openqa.selenium.NoSuchElementException("no item " + text);
+    return (WebElement) found;
   }
 
   static long itemsWithText(WebDriver driver, String text) {
-    return driver.findElements(By.cssSelector("[data-testid=todo-item] [data-testid=todo-text]")).stream().filter(e -> e.getText().equals(text)).count();
+    return (Long) ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll('[data-testid=todo-item] [data-testid=todo-text]')].filter(e => e.textContent === arguments[0]).length",
+        text);
   }
 
   /** A notice of this kind was shown: as a toast now, or, once its toast is gone, in the window's notice log. */
@@ -344,5 +353,107 @@ class BrowserEndToEndTest {
     waitFor(alice, d -> "connected".equals(d.findElement(By.cssSelector("[data-testid=connection-badge]")).getAttribute("data-state")));
     waitFor(alice, d -> "confirmed".equals(status(d, "Made offline")));
     assertEquals(1, onServer("Made offline"));
+  }
+
+  // ---- presence and calm notifications under another user's burst (issue 12) ----
+
+  /**
+   * Bob's changes through the HTTP API, as any client sends them (a token from POST /api/session,
+   * an Idempotency-Key per command), eight at a time: per todo an add, a rename and a completion.
+   */
+  static List<String> burstOfChanges(String token, String prefix, int todos) {
+    return eightAtATime(todos, i -> {
+      String id = java.util.UUID.randomUUID().toString();
+      String text = prefix + " " + i;
+      accepted(server.post("/api/todos", token, "{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}", idempotencyKey()));
+      accepted(server.send(HttpMethods.PATCH, "/api/todos/" + id, token, "{\"text\":\"" + text + ", renamed\"}", idempotencyKey()));
+      accepted(server.send(HttpMethods.PATCH, "/api/todos/" + id, token, "{\"completed\":true}", idempotencyKey()));
+      return id;
+    });
+  }
+
+  static <T> List<T> eightAtATime(int n, java.util.function.IntFunction<T> task) {
+    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<T>> sent = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        sent.add(senders.submit(() -> task.apply(index)));
+      }
+      List<T> results = new ArrayList<>();
+      for (var f : sent) results.add(f.get());
+      return results;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      senders.shutdown();
+    }
+  }
+
+  static org.apache.pekko.http.javadsl.model.HttpHeader idempotencyKey() {
+    return org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Idempotency-Key", java.util.UUID.randomUUID().toString());
+  }
+
+  static void accepted(TestServer.Response response) {
+    assertEquals(202, response.status(), response.body());
+  }
+
+  /** Rows of the list whose text starts with the prefix, renamed and completed. */
+  static long doneRows(WebDriver driver, String prefix) {
+    return (Long) ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll('[data-testid=todo-item]')].filter(r =>"
+            + " /, renamed$/.test(r.querySelector('[data-testid=todo-text]')?.textContent ?? '')"
+            + " && (r.querySelector('[data-testid=todo-text]')?.textContent ?? '').startsWith(arguments[0])"
+            + " && r.querySelector('[data-testid=todo-toggle]')?.checked).length",
+        prefix + " ");
+  }
+
+  static int toasts(WebDriver driver) {
+    return driver.findElements(By.cssSelector("[data-testid=toast]")).size();
+  }
+
+  /**
+   * The ONLINE list shows alice with this many windows, and as many users as the stats panel's
+   * "N users online" (the server's count of users with a socket).
+   */
+  static boolean onlineAgrees(WebDriver driver, int aliceWindows) {
+    List<WebElement> users = driver.findElements(By.cssSelector("[data-testid=online-user]"));
+    String counted = driver.findElement(By.cssSelector("[data-testid=users-online]")).getAttribute("data-users");
+    return users.stream().anyMatch(u -> "alice".equals(u.getAttribute("data-user")) && String.valueOf(aliceWindows).equals(u.getAttribute("data-windows")))
+        && String.valueOf(users.size()).equals(counted);
+  }
+
+  @Test
+  void aBackgroundBurstOfRemoteChangesLeavesPresenceIntactAndOnlyAFewGroupedToasts() {
+    WebDriver alice1 = window("alice");
+    WebDriver alice2 = window("alice");
+    for (WebDriver w : List.of(alice1, alice2)) waitFor(w, d -> onlineAgrees(d, 2));
+
+    String bob = server.signIn("bob");
+    java.util.concurrent.CompletableFuture<List<String>> burst =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> burstOfChanges(bob, "Burst", 100));
+    // while bob's 300 changes arrive, the toasts on each page are counted every time the wait looks
+    int[] mostToasts = {0};
+    waitFor(alice1, Duration.ofSeconds(120), d -> {
+      mostToasts[0] = Math.max(mostToasts[0], Math.max(toasts(d), toasts(alice2)));
+      return burst.isDone() && doneRows(d, "Burst") == 100 && doneRows(alice2, "Burst") == 100;
+    });
+    List<String> bobsTodos = burst.join(); // every command got its 202
+    screenshot(alice1, "after-burst");
+
+    for (WebDriver w : List.of(alice1, alice2)) {
+      waitFor(w, d -> toast(d, "info", "bob made"));
+      // presence intact: both of alice's windows online, agreeing with the count of users
+      waitFor(w, d -> onlineAgrees(d, 2));
+      assertTrue(toasts(w) <= 3, "a few toasts, not one per change: " + toasts(w));
+    }
+    assertTrue(mostToasts[0] <= 3, "at most a few toasts at any time during the burst, not one per change: " + mostToasts[0]);
+
+    // bob tidies up, so that the tests after this one see a short list again
+    eightAtATime(bobsTodos.size(), i -> {
+      accepted(server.send(HttpMethods.DELETE, "/api/todos/" + bobsTodos.get(i), bob, null, idempotencyKey()));
+      return null;
+    });
+    waitFor(alice1, Duration.ofSeconds(60), d -> doneRows(d, "Burst") == 0);
   }
 }

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -107,6 +108,50 @@ class PresenceTest {
 
     presence.tell(new Presence.Seen("w2"));
     assertEquals(new ConnectionRegistry.PresenceChanged(window), registry.receiveMessage());
+  }
+
+  int markers = 0;
+
+  /**
+   * One second passes, and everything the presence actor did for it reaches the registry: a
+   * marker window moves after the tick, and its change comes back through the topic after
+   * whatever the tick published. Returns the registry's messages for the tick (the marker's left out).
+   */
+  List<ConnectionRegistry.Command> second() {
+    passes(Duration.ofSeconds(1));
+    Presence.Window marker = new Presence.Window("marker", "marker", "m" + (++markers), null);
+    presence.tell(new Presence.Announce(marker));
+    List<ConnectionRegistry.Command> got = new java.util.ArrayList<>();
+    registry.fishForMessage(Duration.ofSeconds(5), m -> {
+      if (m.equals(new ConnectionRegistry.PresenceChanged(marker))) return FishingOutcomes.complete();
+      got.add(m);
+      return FishingOutcomes.continueAndIgnore();
+    });
+    return got;
+  }
+
+  @Test
+  void aWindowSilentForLongComesBackWhenItSpeaksAsLongAsItsSocketIsOpen() {
+    awaitSubscribed();
+    Presence.Window window = new Presence.Window("w4", "alice", null, null);
+    presence.tell(new Presence.Announce(window));
+    registry.expectMessage(new ConnectionRegistry.PresenceChanged(window));
+    // 45 s of silence (a stalled tab, a socket stuck behind a burst) while the socket stays open:
+    // longer than ten silence timeouts, after which the server used to forget the window for good
+    for (int s = 1; s <= 45; s++) {
+      List<ConnectionRegistry.Command> got = second();
+      assertEquals(s == 5 ? List.of(new ConnectionRegistry.PresenceLeft("w4", "alice")) : List.of(), got, "second " + s);
+    }
+
+    presence.tell(new Presence.Seen("w4"));
+    assertEquals(new ConnectionRegistry.PresenceChanged(window), registry.receiveMessage(), "present again with its first word");
+    assertEquals(List.of(), second(), "and refreshed, not expired");
+
+    // its socket ends: gone, and a message that was still on its way does not bring it back
+    presence.tell(new Presence.Gone("w4"));
+    assertEquals(new ConnectionRegistry.PresenceLeft("w4", "alice"), registry.receiveMessage());
+    presence.tell(new Presence.Seen("w4"));
+    assertEquals(List.of(), second());
   }
 
   @Test
