@@ -70,6 +70,8 @@ public final class SocketSession {
   private boolean ended;
   /** Whether this window was announced to {@link Presence} at all. */
   private boolean announced;
+  /** The number of this socket's latest valid presence message: only its answer may announce. */
+  private long latestFocus;
   private ActorRef<Out> self;
 
   private SocketSession(
@@ -270,14 +272,19 @@ public final class SocketSession {
           "presence is {\"type\":\"presence\",\"entityId\": a todo id or null, \"field\": \"text\", \"completed\" or null}")));
       return DONE;
     }
+    long focus = nextFocus();
     if (entityId == null) {
-      announce(new Presence.Window(windowId, userId, null, null));
+      announce(focus, new Presence.Window(windowId, userId, null, null));
       return DONE;
     }
+    // The check runs beside the socket's other messages (they do not wait for the read side), and
+    // only the answer for the socket's latest presence message counts: an older one that comes
+    // late neither announces nor answers with an error.
     String id = entityId;
-    return org.apache.pekko.actor.typed.javadsl.AskPattern.<TodoReadModel.Command, Optional<Todo>>ask(
+    org.apache.pekko.actor.typed.javadsl.AskPattern.<TodoReadModel.Command, Optional<Todo>>ask(
             readModel, r -> new TodoReadModel.Get(id, r), settings.askTimeout(), system.scheduler())
-        .handleAsync((todo, failure) -> {
+        .whenCompleteAsync((todo, failure) -> {
+          if (!isLatest(focus)) return;
           if (failure != null) {
             // The read side did not answer in time (under load): that says nothing about the
             // todo. The window keeps what it announced before; one not announced yet is at least
@@ -285,12 +292,31 @@ public final class SocketSession {
             announceIfNew(new Presence.Window(windowId, userId, null, null));
             self.tell(new Push(wire.error("unavailable", "Could not check todo " + id + " in time; try again")));
           } else if (todo.isPresent()) {
-            announce(new Presence.Window(windowId, userId, id, fieldName));
+            announce(focus, new Presence.Window(windowId, userId, id, fieldName));
           } else {
             self.tell(new Push(wire.error("unknown-todo", "No todo " + id)));
           }
-          return Done.getInstance();
         }, system.executionContext());
+    return DONE;
+  }
+
+  private long nextFocus() {
+    synchronized (presenceLock) {
+      return ++latestFocus;
+    }
+  }
+
+  private boolean isLatest(long focus) {
+    synchronized (presenceLock) {
+      return focus == latestFocus;
+    }
+  }
+
+  /** Announces this window for presence message number `focus`, unless a newer one came since. */
+  private void announce(long focus, Presence.Window window) {
+    synchronized (presenceLock) {
+      if (focus == latestFocus) announce(window);
+    }
   }
 
   /** Announces this window, unless its socket already ended (its `Gone` went out before). */

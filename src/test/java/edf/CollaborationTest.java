@@ -61,9 +61,8 @@ class CollaborationTest extends ServerTest {
       String aliceWindow = a.awaitType("welcome").get("windowId").asText();
       a.send("{\"type\":\"presence\",\"entityId\":null,\"field\":null}");
       b.await(m -> is(m, "presence.changed") && aliceWindow.equals(m.path("windowId").asText()), Duration.ofSeconds(10));
-      long silentSince = System.nanoTime();
-      b.await(m -> is(m, "presence.left") && aliceWindow.equals(m.path("windowId").asText()), Duration.ofSeconds(5));
-      assertTrue(System.nanoTime() - silentSince < Duration.ofSeconds(3).toNanos(), "left within silence (1 s) + a refresh");
+      // how soon, with a manual clock: PresenceTest
+      b.await(m -> is(m, "presence.left") && aliceWindow.equals(m.path("windowId").asText()), Duration.ofSeconds(10));
       assertTrue(!a.isClosed(), "the socket itself stays open");
     }
   }
