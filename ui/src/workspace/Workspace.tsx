@@ -10,6 +10,7 @@ import type { ServerMessage } from '../socket/protocol';
 import { StatsChart } from '../stats/StatsChart';
 import { createStatsSeries } from '../stats/statsSeries';
 import { TodoPanel } from '../todos/TodoPanel';
+import { useActedOn } from '../todos/useActedOn';
 import { Header } from './Header';
 import { useLiveConnection } from './useLiveConnection';
 import { useMode } from './useMode';
@@ -35,6 +36,7 @@ export function Workspace({ session, onSignOut }: Props) {
   }, [outbox, onSignOut]);
   const [stats] = useState(createStatsSeries);
   const [chaos, setChaos] = useState<ChaosSettings | null>(null);
+  const [actedOn, onActed] = useActedOn();
 
   const onTopic = useCallback(
     (message: ServerMessage) => {
@@ -63,6 +65,8 @@ export function Workspace({ session, onSignOut }: Props) {
           presence={live.presence}
           online={{ ...live.online, windowId: live.windowId }}
           onFocusChange={live.setFocus}
+          actedOn={actedOn}
+          onActed={onActed}
         />
         <div className="side">
           <StatsChart series={stats} />
