@@ -1,5 +1,5 @@
 /** The signed-in app: the list, the live chart, the chaos panel and the log, fed by one socket. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { sessionStorageOrNothing, useServices } from '../app/services';
 import type { ChaosSettings, Session } from '../api/types';
 import { ChaosPanel } from '../chaos/ChaosPanel';
@@ -37,6 +37,9 @@ export function Workspace({ session, onSignOut }: Props) {
   const [stats] = useState(createStatsSeries);
   const [chaos, setChaos] = useState<ChaosSettings | null>(null);
   const [actedOn, onActed] = useActedOn();
+  // What the log links to: the rows the list shows now.
+  const rows = todos.view.rows;
+  const listed = useMemo(() => new Map(rows.map((row) => [row.id, row.todo.text])), [rows]);
 
   const onTopic = useCallback(
     (message: ServerMessage) => {
@@ -79,7 +82,7 @@ export function Workspace({ session, onSignOut }: Props) {
             suspended={live.socket.status === 'suspended'}
           />
         </div>
-        <LogTerminal store={log} />
+        <LogTerminal store={log} todos={listed} onShowItem={onActed} />
       </main>
     </div>
   );
