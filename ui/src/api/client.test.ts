@@ -64,6 +64,26 @@ describe('api client', () => {
     expect(summaries.some((s) => s.startsWith('500 POST /api/todos'))).toBe(true);
     expect(summaries.some((s) => s.startsWith('202 POST /api/todos'))).toBe(true);
     expect(summaries.some((s) => s.includes('attempt 3'))).toBe(true);
+    // every line of the create (attempts, failures, retry notes, the answer) links to the todo
+    expect(log.getSnapshot().entries).toHaveLength(8);
+    expect(log.getSnapshot().entries.every((e) => e.entityId === 'e-1')).toBe(true);
+  });
+
+  it('links the answer of a call that names no todo to the one its answer names, and the list to none', async () => {
+    const { impl } = fakeFetch([
+      () => json(200, { commandId: 'c-1', entityId: 'e-7', type: 'update', state: 'succeeded' }),
+      () => json(200, []),
+    ]);
+    const log = createLogStore();
+    const api = createApi(createApiClient({ getPolicy: () => policy, getToken: () => 't', fetch: impl, log: log.append }));
+    await api.commandStatus('c-1').catch(() => null);
+    await api.listTodos();
+    expect(log.getSnapshot().entries.map((e) => [e.summary.split(' ·')[0], e.entityId])).toEqual([
+      ['GET /api/commands/c-1', undefined],
+      ['200 GET /api/commands/c-1', 'e-7'],
+      ['GET /api/todos', undefined],
+      ['200 GET /api/todos', undefined],
+    ]);
   });
 
   it('does not retry a 400 and hands back the problem with its field', async () => {

@@ -4,6 +4,7 @@
  * {@link RequestError}s carrying the server's problem+json.
  */
 import type { LogStore } from '../log/logStore';
+import { entityIdInText } from '../log/logEntity';
 import { redactJson, redactText } from '../log/logStore';
 import { isObject } from '../shared/validate';
 import type { NetworkGate } from './networkGate';
@@ -25,6 +26,8 @@ export interface ApiRequest {
   hooks?: RetryHooks;
   /** Commands wait here while the network is away, without spending attempts. */
   gate?: NetworkGate;
+  /** The todo this call concerns: its log lines link to it. */
+  entityId?: string;
 }
 
 export interface ApiResponse<T> {
@@ -71,6 +74,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       level: 'info',
       summary: notes.length ? `${label} · ${notes.join(' · ')}` : label,
       ...(request.body !== undefined ? { detail: redactJson(request.body) } : {}),
+      ...about(request.entityId),
     });
 
     const started = now();
@@ -85,22 +89,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       });
     } catch (error) {
       if (signal.aborted) throw error; // the retry policy knows why (timeout or cancel)
-      log({ channel: 'http', direction: 'in', level: 'error', summary: `✕ ${label} · no answer (network error)` });
+      log({ channel: 'http', direction: 'in', level: 'error', summary: `✕ ${label} · no answer (network error)`, ...about(request.entityId) });
       throw new RequestError('network', error instanceof Error ? error.message : 'Network error');
     }
     const text = await response.text();
     const ms = Math.round(now() - started);
     const summary = `${response.status} ${label} · ${ms} ms`;
     const detail = text ? redactText(text) : undefined;
+    // A call that names no todo (a command's status) is about the one its answer names, if any.
+    const answerAbout = about(request.entityId ?? (text ? entityIdInText(text) : undefined));
 
     if (!response.ok) {
       const problem = readProblem(text);
       const level = response.status >= 500 ? 'error' : 'warn';
-      log({ channel: 'http', direction: 'in', level, summary, ...(detail ? { detail } : {}) });
+      log({ channel: 'http', direction: 'in', level, summary, ...(detail ? { detail } : {}), ...answerAbout });
       const message = problem?.detail ?? problem?.title ?? (response.statusText || `HTTP ${response.status}`);
       throw new RequestError('http', message, response.status, problem ?? undefined);
     }
-    log({ channel: 'http', direction: 'in', level: 'ok', summary, ...(detail ? { detail } : {}) });
+    log({ channel: 'http', direction: 'in', level: 'ok', summary, ...(detail ? { detail } : {}), ...answerAbout });
     let data: unknown = null;
     if (text) {
       try {
@@ -120,7 +126,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ...(request.gate ? { gate: request.gate } : {}),
       onAttempt: (n) => request.hooks?.onAttempt?.(n),
       onWaitingForNetwork: (n) => {
-        log({ channel: 'http', direction: 'note', level: 'warn', summary: `${label}: waiting for the network (attempt ${n} not spent)` });
+        log({ channel: 'http', direction: 'note', level: 'warn', summary: `${label}: waiting for the network (attempt ${n} not spent)`, ...about(request.entityId) });
         request.hooks?.onWaitingForNetwork?.(n);
       },
       onRetry: (info) => {
@@ -130,6 +136,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           direction: 'note',
           level: 'warn',
           summary: `↻ ${label} failed (${reason}); attempt ${info.nextAttempt} in ${(info.delayMs / 1000).toFixed(1)} s`,
+          ...about(request.entityId),
         });
         request.hooks?.onRetry?.(info);
       },
@@ -153,12 +160,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
             direction: 'note',
             level: 'error',
             summary: `✕ ${request.method} ${request.path} gave up after ${error.attempts} attempt${error.attempts > 1 ? 's' : ''}`,
+            ...about(request.entityId),
           });
         }
         throw error;
       }
     },
   };
+}
+
+/** Links a log line to the todo it concerns (see `logEntity.ts`). */
+function about(entityId: string | undefined): { entityId?: string } {
+  return entityId !== undefined ? { entityId } : {};
 }
 
 function readProblem(text: string): Problem | null {

@@ -73,12 +73,14 @@ export function createApi(client: ApiClient, gate?: NetworkGate): Api {
   const command = async (
     method: 'POST' | 'PATCH' | 'DELETE',
     path: string,
+    entityId: string,
     body: unknown,
     call: CommandCall,
   ): Promise<CommandAccepted> => {
     const response = await client.request({
       method,
       path,
+      entityId,
       ...(body !== undefined ? { body } : {}),
       idempotencyKey: call.idempotencyKey,
       ...(call.hooks ? { hooks: call.hooks } : {}),
@@ -118,6 +120,7 @@ export function createApi(client: ApiClient, gate?: NetworkGate): Api {
         const { data } = await client.request({
           method: 'GET',
           path: `/api/todos/${encodeURIComponent(id)}`,
+          entityId: id,
           ...(signal ? { signal } : {}),
         });
         const todo = readTodo(data);
@@ -130,16 +133,16 @@ export function createApi(client: ApiClient, gate?: NetworkGate): Api {
     },
 
     createTodo(todo, call) {
-      return command('POST', '/api/todos', { id: todo.id, text: todo.text }, call);
+      return command('POST', '/api/todos', todo.id, { id: todo.id, text: todo.text }, call);
     },
 
     updateTodo(id, patch, call) {
-      return command('PATCH', `/api/todos/${encodeURIComponent(id)}`, patch, call);
+      return command('PATCH', `/api/todos/${encodeURIComponent(id)}`, id, patch, call);
     },
 
     deleteTodo(id, call, expectedVersion) {
       const query = expectedVersion === undefined ? '' : `?expectedVersion=${expectedVersion}`;
-      return command('DELETE', `/api/todos/${encodeURIComponent(id)}${query}`, undefined, call);
+      return command('DELETE', `/api/todos/${encodeURIComponent(id)}${query}`, id, undefined, call);
     },
 
     async commandStatus(commandId, signal) {

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LogLine, fullDetail } from './LogLine';
 
 const entry = {
@@ -38,5 +38,52 @@ describe('a log line', () => {
     );
     expect(document.querySelector('details')).toBeNull();
     expect(fullDetail('not json')).toBe('not json');
+  });
+
+  it('links a line about a todo to its row: a keyboard-reachable button named after the todo', () => {
+    const onShowItem = vi.fn();
+    render(
+      <ol>
+        <LogLine entry={{ ...entry, entityId: 't-1' }} todo={{ id: 't-1', text: 'Buy milk' }} onShowItem={onShowItem} />
+      </ol>,
+    );
+    const button = screen.getByRole('button', { name: "Show item 'Buy milk' in the list" });
+    // A native, enabled button in the tab order (Enter and Space press it), outside the <summary>,
+    // so pressing it neither opens the line nor is swallowed by it.
+    expect(button.tagName).toBe('BUTTON');
+    expect(button.getAttribute('type')).toBe('button');
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+    expect(button.tabIndex).toBe(0);
+    expect(button.closest('summary')).toBeNull();
+    button.focus();
+    expect(document.activeElement).toBe(button);
+    fireEvent.click(button);
+    expect(onShowItem).toHaveBeenCalledWith('t-1');
+    expect(document.querySelector('details')!.open).toBe(false);
+  });
+
+  it('links a plain line too, and shows no link on a line about no todo', () => {
+    const onShowItem = vi.fn();
+    render(
+      <ol>
+        <LogLine entry={{ ...entry, id: 2, detail: undefined, entityId: 't-2' }} todo={{ id: 't-2', text: 'Call mum' }} onShowItem={onShowItem} />
+        <LogLine entry={{ ...entry, id: 3 }} onShowItem={onShowItem} />
+      </ol>,
+    );
+    expect(screen.getAllByRole('button')).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: "Show item 'Call mum' in the list" }));
+    expect(onShowItem).toHaveBeenCalledWith('t-2');
+    expect(screen.getAllByRole('listitem')[1]!.textContent).not.toContain('item');
+  });
+
+  it('says when the todo is gone, with nothing to press', () => {
+    const onShowItem = vi.fn();
+    render(
+      <ol>
+        <LogLine entry={{ ...entry, entityId: 't-9' }} todo={{ id: 't-9', text: null }} onShowItem={onShowItem} />
+      </ol>,
+    );
+    expect(screen.queryByRole('button')).toBeNull();
+    expect(screen.getByRole('listitem').textContent).toContain('item gone from the list');
   });
 });

@@ -1,5 +1,14 @@
-/** One line of the live log: the summary, and, when it has one, its full message, opened by click or keyboard. */
+/**
+ * One line of the live log: the summary, and, when it has one, its full message, opened by click or
+ * keyboard; a line about a todo links to its row in the list, or says the todo is gone.
+ */
 import type { LogEntry } from './logStore';
+
+/** The todo a line concerns, as the list has it now: its text, or null when it is no longer there. */
+export interface LinkedTodo {
+  id: string;
+  text: string | null;
+}
 
 function time(at: number): string {
   const d = new Date(at);
@@ -32,12 +41,40 @@ function Head({ entry }: { entry: LogEntry }) {
   );
 }
 
-export function LogLine({ entry }: { entry: LogEntry }) {
-  const classes = `line line--${entry.level} line--${entry.channel}`;
+function ItemLink({ todo, onShow }: { todo: LinkedTodo; onShow: (id: string) => void }) {
+  if (todo.text === null) {
+    return <span className="line__item line__item--gone">item gone from the list</span>;
+  }
+  return (
+    <button
+      type="button"
+      className="line__item link-button"
+      data-testid="log-show-item"
+      aria-label={`Show item '${todo.text}' in the list`}
+      onClick={() => onShow(todo.id)}
+    >
+      Show item
+    </button>
+  );
+}
+
+interface Props {
+  entry: LogEntry;
+  /** The todo the line concerns, if any. */
+  todo?: LinkedTodo | undefined;
+  /** Scrolls the todo's row into view and lights it up. */
+  onShowItem?: ((id: string) => void) | undefined;
+}
+
+export function LogLine({ entry, todo, onShowItem }: Props) {
+  // Outside the <summary>: a control inside it would also open and close the line.
+  const link = todo && onShowItem ? <ItemLink todo={todo} onShow={onShowItem} /> : null;
+  const classes = `line line--${entry.level} line--${entry.channel}${link ? ' line--linked' : ''}`;
   if (!entry.detail) {
     return (
       <li className={classes}>
         <Head entry={entry} />
+        {link}
       </li>
     );
   }
@@ -53,6 +90,7 @@ export function LogLine({ entry }: { entry: LogEntry }) {
           {fullDetail(entry.detail)}
         </pre>
       </details>
+      {link}
     </li>
   );
 }

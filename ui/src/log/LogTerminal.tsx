@@ -1,11 +1,27 @@
-/** Every HTTP attempt and answer and every socket frame, as they happen; each line opens to its full message. */
+/**
+ * Every HTTP attempt and answer and every socket frame, as they happen; each line opens to its full
+ * message, and a line about a todo links to its row in the list.
+ */
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { LogLine } from './LogLine';
+import { LogLine, type LinkedTodo } from './LogLine';
 import type { LogSnapshot, LogStore } from './logStore';
 
 const SHOWN = 300;
 
-export function LogTerminal({ store }: { store: LogStore }) {
+interface Props {
+  store: LogStore;
+  /** The todos in the list now, id to text: a line about one of them links to its row. */
+  todos?: ReadonlyMap<string, string> | undefined;
+  /** Scrolls a todo's row into view and lights it up. */
+  onShowItem?: ((id: string) => void) | undefined;
+}
+
+function linked(entityId: string | undefined, todos: ReadonlyMap<string, string> | undefined): LinkedTodo | undefined {
+  if (entityId === undefined || todos === undefined) return undefined;
+  return { id: entityId, text: todos.get(entityId) ?? null };
+}
+
+export function LogTerminal({ store, todos, onShowItem }: Props) {
   const live = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [paused, setPaused] = useState<LogSnapshot | null>(null);
   const [showHttp, setShowHttp] = useState(true);
@@ -71,7 +87,7 @@ export function LogTerminal({ store }: { store: LogStore }) {
       >
         {entries.length === 0 && <li className="terminal__empty">Nothing yet. Every request and push appears here.</li>}
         {entries.map((entry) => (
-          <LogLine key={entry.id} entry={entry} />
+          <LogLine key={entry.id} entry={entry} todo={linked(entry.entityId, todos)} onShowItem={onShowItem} />
         ))}
       </ol>
     </section>

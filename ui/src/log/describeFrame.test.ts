@@ -38,4 +38,12 @@ describe('describeFrame', () => {
       noisy: true,
     });
   });
+
+  it('names the todo an outcome, change or presence frame concerns, and none for the others', () => {
+    expect(describeFrame('{"type":"todo.changed","entityId":"t-1","changedBy":"bob","data":null}').entityId).toBe('t-1');
+    expect(describeFrame('{"type":"command.succeeded","commandId":"c1","entityId":"t-2","data":null}').entityId).toBe('t-2');
+    expect(describeFrame('{"type":"presence","entityId":null}').entityId).toBeUndefined();
+    expect(describeFrame('{"type":"stats","queued":1,"todos":2,"connections":3}')).not.toHaveProperty('entityId');
+    expect(describeFrame('nope')).not.toHaveProperty('entityId');
+  });
 });

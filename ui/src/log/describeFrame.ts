@@ -1,10 +1,13 @@
 /** A one-line summary of a socket frame for the log (the full frame goes in the detail). */
-import { isObject, isString } from '../shared/validate';
+import { isObject, isString, type Json } from '../shared/validate';
+import { entityIdOf } from './logEntity';
 
 export interface FrameSummary {
   summary: string;
   noisy: boolean;
   level: 'info' | 'ok' | 'warn' | 'error';
+  /** The todo the frame concerns, when it names one (outcomes, todo.*, presence). */
+  entityId?: string;
 }
 
 const short = (id: unknown) => (isString(id) ? id.slice(0, 8) : '?');
@@ -20,7 +23,12 @@ export function describeFrame(frame: string): FrameSummary {
     return { summary: '(not JSON)', noisy: false, level: 'warn' };
   }
   if (!isObject(json) || !isString(json.type)) return { summary: '(no type)', noisy: false, level: 'warn' };
-  const m = json;
+  const described = summarise(json);
+  const entityId = entityIdOf(json);
+  return entityId === undefined ? described : { ...described, entityId };
+}
+
+function summarise(m: Json): FrameSummary {
   switch (m.type) {
     case 'stats':
       return { summary: `stats · queued ${m.queued} · todos ${m.todos} · connections ${m.connections}`, noisy: true, level: 'info' };

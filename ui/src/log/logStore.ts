@@ -19,6 +19,8 @@ export interface LogEntry {
   detail?: string;
   /** Marks frequent entries such as `stats`, which the terminal hides unless asked. */
   noisy?: boolean;
+  /** The todo this line concerns, if any (see `logEntity.ts`). */
+  entityId?: string;
 }
 
 export type NewLogEntry = Omit<LogEntry, 'id' | 'at'> & { at?: number };

@@ -20,15 +20,17 @@ const row: RowView = {
   heldUntil: null,
 };
 
-function setup(r: RowView = row, presence?: TodoPresence, acted = false) {
+function setup(r: RowView = row, presence?: TodoPresence, acted?: number) {
   const handlers = { onToggle: vi.fn(), onRename: vi.fn(), onDelete: vi.fn(), onResolveConflict: vi.fn() };
-  const view = (next: RowView) => (
+  const view = (next: RowView, nextActed: number | undefined) => (
     <ul>
-      <TodoItem row={next} me="alice" presence={presence} acted={acted} {...handlers} />
+      <TodoItem row={next} me="alice" presence={presence} acted={nextActed} {...handlers} />
     </ul>
   );
-  const { rerender } = render(view(r));
-  return { ...handlers, rerender: (next: RowView) => rerender(view(next)) };
+  const { rerender } = render(view(r, acted));
+  // A second argument, even undefined, replaces `acted`.
+  const again = (next: RowView, ...change: [acted?: number]) => rerender(view(next, change.length > 0 ? change[0] : acted));
+  return { ...handlers, rerender: again };
 }
 
 const entry = (over: Partial<CommandEntry>): CommandEntry =>
@@ -108,9 +110,21 @@ describe('TodoItem', () => {
   it('scrolls the row the user acted on into view and lights it up', () => {
     const scrolled = vi.fn();
     Element.prototype.scrollIntoView = scrolled;
-    setup(row, undefined, true);
+    setup(row, undefined, 1);
     expect(scrolled).toHaveBeenCalledWith({ block: 'nearest', behavior: 'smooth' });
     expect(screen.getByTestId('todo-item').className).toContain('todo--acted');
+  });
+
+  it('scrolls to the row again when the user acts on it again while it is lit, and not without an act', () => {
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled;
+    const h = setup(row, undefined, 1);
+    h.rerender({ ...row, todo: { ...row.todo, text: 'Buy oat milk' } });
+    expect(scrolled).toHaveBeenCalledTimes(1);
+    h.rerender(row, 2);
+    expect(scrolled).toHaveBeenCalledTimes(2);
+    h.rerender(row, undefined);
+    expect(screen.getByTestId('todo-item').className).not.toContain('todo--acted');
   });
 
   it('refuses an empty text and says why', () => {

@@ -28,8 +28,8 @@ interface Props {
   onRetry?: (entry: CommandEntry) => void;
   onDiscard?: (entry: CommandEntry) => void;
   onUndoDelete?: (entityId: string) => void;
-  /** The user just acted on this row: it scrolls into view and lights up. */
-  acted?: boolean;
+  /** Set while the user's latest act is on this row: it scrolls into view and lights up. A new number for each act scrolls to it again. */
+  acted?: number | undefined;
 }
 
 export function TodoItem({
@@ -43,7 +43,7 @@ export function TodoItem({
   onRetry,
   onDiscard,
   onUndoDelete,
-  acted = false,
+  acted,
 }: Props) {
   const { todo, latest, ghost } = row;
   const now = useNow(row.heldUntil !== null);
@@ -59,7 +59,7 @@ export function TodoItem({
   const problemId = useId();
   const rowRef = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    if (acted) rowRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+    if (acted !== undefined) rowRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
   }, [acted]);
 
   useEffect(() => {
@@ -117,7 +117,7 @@ export function TodoItem({
     ghost ? 'todo--ghost' : '',
     row.conflict ? 'todo--conflict' : '',
     held ? 'todo--held' : '',
-    acted ? 'todo--acted' : '',
+    acted !== undefined ? 'todo--acted' : '',
     `todo--${row.status}`,
   ]
     .filter(Boolean)

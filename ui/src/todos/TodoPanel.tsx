@@ -2,7 +2,7 @@
  * The list: who's online, mode, the add field, the outbox, skeleton rows while loading, then the
  * todos with what others do on them. It also reports this window's focus (for presence).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { RowView } from '../commands/selectView';
 import { useFocusTracking } from '../collab/focus';
 import { OnlineUsers } from '../collab/OnlineUsers';
@@ -14,6 +14,7 @@ import type { Mode } from '../modes/modes';
 import { NewTodo } from './NewTodo';
 import { Outbox } from './Outbox';
 import { TodoItem } from './TodoItem';
+import type { ActedOn } from './useActedOn';
 
 interface Props {
   todos: TodosApi;
@@ -25,10 +26,10 @@ interface Props {
   online?: { users: OnlineUser[]; known: boolean; windowId?: string | null };
   /** This window's focus moved (a todo the server knows, or nothing). */
   onFocusChange?: (focus: Focus) => void;
+  /** The row the user just acted on (see `useActedOn`), and how to tell that the user acted on one. */
+  actedOn: ActedOn | null;
+  onActed: (id: string) => void;
 }
-
-/** How long the row acted on stays lit. */
-const ACTED_MS = 2000;
 
 function SkeletonRows() {
   return (
@@ -43,7 +44,7 @@ function SkeletonRows() {
   );
 }
 
-export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online, onFocusChange }: Props) {
+export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online, onFocusChange, actedOn, onActed }: Props) {
   const { state, view } = todos;
 
   // Only todos the server knows can be named in presence; a focus on one that goes away ends.
@@ -74,34 +75,28 @@ export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online
   });
 
   // The row the user just acted on stays in view and lights up for a moment.
-  const [actedOn, setActedOn] = useState<string | null>(null);
-  useEffect(() => {
-    if (actedOn === null) return;
-    const timer = setTimeout(() => setActedOn(null), ACTED_MS);
-    return () => clearTimeout(timer);
-  }, [actedOn]);
   const { add, toggle, rename, remove } = todos;
-  const onAdd = useCallback((text: string) => setActedOn(add(text)), [add]);
+  const onAdd = useCallback((text: string) => onActed(add(text)), [add, onActed]);
   const onToggle = useCallback(
     (row: RowView) => {
-      setActedOn(row.id);
+      onActed(row.id);
       toggle(row);
     },
-    [toggle],
+    [toggle, onActed],
   );
   const onRename = useCallback(
     (row: RowView, text: string, seenVersion?: number) => {
-      setActedOn(row.id);
+      onActed(row.id);
       rename(row, text, seenVersion);
     },
-    [rename],
+    [rename, onActed],
   );
   const onDelete = useCallback(
     (row: RowView) => {
-      setActedOn(row.id);
+      onActed(row.id);
       remove(row);
     },
-    [remove],
+    [remove, onActed],
   );
 
   const done = view.rows.filter((r) => r.todo.completed && !r.ghost).length;
@@ -151,7 +146,7 @@ export function TodoPanel({ todos, mode, onModeChange, me = '', presence, online
                   row={row}
                   me={me}
                   presence={presence?.get(row.id)}
-                  acted={row.id === actedOn}
+                  acted={actedOn?.id === row.id ? actedOn.seq : undefined}
                   onToggle={onToggle}
                   onRename={onRename}
                   onDelete={onDelete}

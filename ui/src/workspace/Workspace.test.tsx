@@ -578,6 +578,32 @@ describe('the live window', () => {
   });
 
   describe('layout', () => {
+    it('takes the user from a log line about a todo to its row, lit and scrolled into view', async () => {
+      const scrolled = vi.fn();
+      Element.prototype.scrollIntoView = scrolled;
+      const server = fakeServer();
+      server.setTodos([todoJson('t1', 'Buy milk'), todoJson('t2', 'Call mum')]);
+      const socket = await signIn(server);
+      await subscribed(socket);
+      socket.push({ type: 'todo.changed', entityId: 't2', commandId: 'b-1', changedBy: 'bob', action: 'update', data: todoJson('t2', 'Call dad', 2, 'bob') });
+      socket.push({ type: 'todo.changed', entityId: 't1', commandId: 'b-2', changedBy: 'bob', action: 'delete', data: null });
+      await settle();
+      expect(item('t2').className).not.toContain('todo--acted');
+      const log = screen.getByTestId('log');
+      const lines = within(log).getAllByRole('listitem');
+      const renamed = lines.find((l) => l.textContent?.includes("bob update 'Call dad'"))!;
+      const deleted = lines.find((l) => l.textContent?.includes('bob delete'))!;
+      fireEvent.click(within(renamed).getByRole('button', { name: "Show item 'Call dad' in the list" }));
+      expect(item('t2').className).toContain('todo--acted');
+      expect(scrolled).toHaveBeenCalledTimes(1);
+      expect(scrolled.mock.contexts[0]).toBe(item('t2'));
+      // the todo bob deleted is gone: its line says so and offers nothing to press
+      expect(within(deleted).queryByRole('button')).toBeNull();
+      expect(deleted.textContent).toContain('item gone from the list');
+      await tick(2000);
+      expect(item('t2').className).not.toContain('todo--acted');
+    });
+
     it('keeps the lab controls in one Lab panel, not in the header', async () => {
       const server = fakeServer();
       const socket = await signIn(server);

@@ -1,5 +1,5 @@
 /** The signed-in app: the list, the live chart, the chaos panel and the log, fed by one socket. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { sessionStorageOrNothing, useServices } from '../app/services';
 import type { ChaosSettings, Session } from '../api/types';
 import { ChaosPanel } from '../chaos/ChaosPanel';
@@ -10,6 +10,7 @@ import type { ServerMessage } from '../socket/protocol';
 import { StatsChart } from '../stats/StatsChart';
 import { createStatsSeries } from '../stats/statsSeries';
 import { TodoPanel } from '../todos/TodoPanel';
+import { useActedOn } from '../todos/useActedOn';
 import { Header } from './Header';
 import { useLiveConnection } from './useLiveConnection';
 import { useMode } from './useMode';
@@ -35,6 +36,10 @@ export function Workspace({ session, onSignOut }: Props) {
   }, [outbox, onSignOut]);
   const [stats] = useState(createStatsSeries);
   const [chaos, setChaos] = useState<ChaosSettings | null>(null);
+  const [actedOn, onActed] = useActedOn();
+  // What the log links to: the rows the list shows now.
+  const rows = todos.view.rows;
+  const listed = useMemo(() => new Map(rows.map((row) => [row.id, row.todo.text])), [rows]);
 
   const onTopic = useCallback(
     (message: ServerMessage) => {
@@ -63,6 +68,8 @@ export function Workspace({ session, onSignOut }: Props) {
           presence={live.presence}
           online={{ ...live.online, windowId: live.windowId }}
           onFocusChange={live.setFocus}
+          actedOn={actedOn}
+          onActed={onActed}
         />
         <div className="side">
           <StatsChart series={stats} />
@@ -75,7 +82,7 @@ export function Workspace({ session, onSignOut }: Props) {
             suspended={live.socket.status === 'suspended'}
           />
         </div>
-        <LogTerminal store={log} />
+        <LogTerminal store={log} todos={listed} onShowItem={onActed} />
       </main>
     </div>
   );

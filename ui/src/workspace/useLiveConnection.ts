@@ -169,7 +169,15 @@ export function useLiveConnection({ api, log, userId, todos, onTopic, createSock
       log.append({ channel: 'ws', direction: 'in', level: 'warn', summary: `ignored: ${reason}`, detail: redactText(text) }),
     onFrame: (direction, text) => {
       const frame = describeFrame(text);
-      log.append({ channel: 'ws', direction, level: frame.level, summary: frame.summary, detail: redactText(text), noisy: frame.noisy });
+      log.append({
+        channel: 'ws',
+        direction,
+        level: frame.level,
+        summary: frame.summary,
+        detail: redactText(text),
+        noisy: frame.noisy,
+        ...(frame.entityId !== undefined ? { entityId: frame.entityId } : {}),
+      });
     },
   });
 
