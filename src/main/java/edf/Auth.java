@@ -37,7 +37,23 @@ public final class Auth {
   private final Duration ticketTtl;
   private final Clock clock;
 
+  /** The shortest secret accepted: as long as the HMAC-SHA256 key it becomes. */
+  public static final int MIN_SECRET_BYTES = 32;
+
+  /**
+   * Refuses a secret too short to withstand an offline guess from one token. Empty means none is
+   * configured: a random key per start.
+   */
+  public static void checkSecret(String name, String secret) {
+    if (secret != null && !secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException(
+          name + " must be at least " + MIN_SECRET_BYTES + " bytes (it has "
+              + secret.getBytes(StandardCharsets.UTF_8).length + "); make one with: openssl rand -base64 32");
+    }
+  }
+
   public Auth(String secret, Duration tokenTtl, Duration ticketTtl, Clock clock) {
+    checkSecret("The secret (EDF_SECRET, edf.auth.secret)", secret);
     byte[] keyBytes;
     if (secret == null || secret.isEmpty()) {
       keyBytes = new byte[32];
@@ -86,10 +102,16 @@ public final class Auth {
     int dot = value.indexOf('.');
     if (dot <= 0) return Optional.empty();
     String encoded = value.substring(0, dot);
+    String signature = value.substring(dot + 1);
     try {
-      byte[] given = B64D.decode(value.substring(dot + 1));
+      byte[] given = B64D.decode(signature);
       if (!MessageDigest.isEqual(given, mac(purpose, encoded))) return Optional.empty();
-      String[] parts = new String(B64D.decode(encoded), StandardCharsets.UTF_8).split("\n", -1);
+      byte[] payload = B64D.decode(encoded);
+      // one spelling per token: padding or other bits that decode alike are refused
+      if (!B64.encodeToString(given).equals(signature) || !B64.encodeToString(payload).equals(encoded)) {
+        return Optional.empty();
+      }
+      String[] parts = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
       if (parts.length != 3 || !USER_ID.matcher(parts[0]).matches()) return Optional.empty();
       Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(parts[1]));
       if (!clock.instant().isBefore(expiresAt)) return Optional.empty();

@@ -35,6 +35,7 @@ public record Settings(
 
   public static Settings fromConfig(Config root) {
     Config edf = root.getConfig("edf");
+    Auth.checkSecret("EDF_SECRET (edf.auth.secret)", edf.getString("auth.secret"));
     return new Settings(
         edf.getString("http.host"),
         edf.getInt("http.port"),

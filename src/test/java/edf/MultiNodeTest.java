@@ -20,7 +20,7 @@ class MultiNodeTest {
 
   static String node(int clusterPort, int seedPort) {
     return """
-        edf.auth.secret = "shared-by-both-nodes"
+        edf.auth.secret = "shared-by-both-nodes-of-this-test-32b"
         pekko.remote.artery.canonical.port = %d
         pekko.cluster.seed-nodes = ["pekko://edf-test@127.0.0.1:%d"]
         """.formatted(clusterPort, seedPort);
