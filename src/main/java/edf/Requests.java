@@ -3,6 +3,7 @@ package edf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -76,6 +77,11 @@ public final class Requests {
       throw new Problem.InvalidRequest("payload", "must be a JSON object");
     if (!payload.path("type").isTextual() || payload.get("type").asText().isBlank())
       throw new Problem.InvalidRequest("payload.type", "must be a non-empty string");
+    // the server numbers personal messages with these: an application's own would be lost
+    for (String numbered : List.of("seq", "epoch")) {
+      if (payload.has(numbered))
+        throw new Problem.InvalidRequest("payload." + numbered, "is set by the server (the user's message numbering); use another name");
+    }
     return new Event(userId, (com.fasterxml.jackson.databind.node.ObjectNode) payload);
   }
 

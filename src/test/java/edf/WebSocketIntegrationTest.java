@@ -198,6 +198,9 @@ class WebSocketIntegrationTest extends ServerTest {
       RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"a b\",\"payload\":{\"type\":\"x\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "userId");
       RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":[]}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload");
       RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":3}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload.type");
+      // the fields the server numbers personal messages with are the server's: not silently overwritten
+      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"seq\":7}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload.seq");
+      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"epoch\":\"e\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload.epoch");
 
       TestServer.Response metrics = server.send(HttpMethods.GET, "/internal/metrics?gc=true", null, null, RawHeader.create("Authorization", "Bearer test-ingest-key"));
       assertEquals(200, metrics.status());
