@@ -1,31 +1,9 @@
 /** The socket core without React: state changes, offline handling, the send queue. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLOSE_BROWSER_OFFLINE, createSocketClient, type SocketLike, type SocketOptions, type SocketState } from './socketClient';
+import { RawFakeSocket } from '../test/fakes';
+import { CLOSE_BROWSER_OFFLINE, createSocketClient, type SocketOptions, type SocketState } from './socketClient';
 
-class Fake implements SocketLike {
-  static all: Fake[] = [];
-  readyState = 0;
-  sent: string[] = [];
-  closedWith: number | undefined;
-  onopen: ((event: Event) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  constructor(readonly url: string) {
-    Fake.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close(code = 1005) {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-  opens() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-}
+class Fake extends RawFakeSocket {}
 
 const setOnline = (online: boolean) => {
   Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online });
@@ -67,9 +45,9 @@ describe('createSocketClient', () => {
     client.send({ type: 'subscribe', topic: 'todos' });
     client.send({ type: 'ping' });
     expect(client.trySend({ type: 'ping' })).toBe(false);
-    Fake.all[0]!.opens();
+    Fake.all[0]!.serverOpens();
     expect(status()).toBe('open');
-    expect(Fake.all[0]!.sent).toEqual(['{"type":"subscribe","topic":"todos"}', '{"type":"ping"}']);
+    expect(Fake.all[0]!.texts).toEqual(['{"type":"subscribe","topic":"todos"}', '{"type":"ping"}']);
     client.dispose();
     expect(Fake.all[0]!.closedWith).toBe(1000);
   });
@@ -77,7 +55,7 @@ describe('createSocketClient', () => {
   it('gives an open socket up at once on the browser’s offline event, and reconnects when online', async () => {
     const client = await start();
     const first = Fake.all[0]!;
-    first.opens();
+    first.serverOpens();
     setOnline(false);
     expect(status()).toBe('offline');
     expect(first.closedWith).toBe(CLOSE_BROWSER_OFFLINE);
@@ -88,7 +66,7 @@ describe('createSocketClient', () => {
     setOnline(true);
     await vi.advanceTimersByTimeAsync(0);
     expect(Fake.all).toHaveLength(2);
-    Fake.all[1]!.opens();
+    Fake.all[1]!.serverOpens();
     expect(status()).toBe('open');
     client.dispose();
   });

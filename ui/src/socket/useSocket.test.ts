@@ -1,52 +1,10 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from './protocol';
-import { useSocket, type SocketLike, type UseSocketOptions } from './useSocket';
+import { RawFakeSocket } from '../test/fakes';
+import { useSocket, type UseSocketOptions } from './useSocket';
 
-class FakeSocket implements SocketLike {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: string[] = [];
-  closedWith: number | undefined;
-  onopen: ((event: Event) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-
-  send(data: string) {
-    if (this.readyState !== 1) throw new Error('not open');
-    this.sent.push(data);
-  }
-
-  close(code = 1005) {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-
-  serverOpens() {
-    act(() => {
-      this.readyState = 1;
-      this.onopen?.(new Event('open'));
-    });
-  }
-
-  serverSends(data: unknown) {
-    act(() => {
-      this.onmessage?.(new MessageEvent('message', { data: typeof data === 'string' ? data : JSON.stringify(data) }));
-    });
-  }
-
-  serverCloses(code = 1006) {
-    act(() => {
-      this.readyState = 3;
-      this.onclose?.(new CloseEvent('close', { code, wasClean: code !== 1006 }));
-    });
-  }
-}
+class FakeSocket extends RawFakeSocket {}
 
 const last = () => FakeSocket.all[FakeSocket.all.length - 1]!;
 
@@ -111,11 +69,11 @@ describe('useSocket', () => {
       hook.result.current.send({ type: 'ping' });
     });
     await settle();
-    expect(last().sent).toEqual([]);
+    expect(last().texts).toEqual([]);
     last().serverOpens();
-    expect(last().sent).toEqual(['{"type":"subscribe","topic":"todos"}', '{"type":"ping"}']);
+    expect(last().texts).toEqual(['{"type":"subscribe","topic":"todos"}', '{"type":"ping"}']);
     act(() => hook.result.current.send({ type: 'subscribe', topic: 'stats' }));
-    expect(last().sent).toHaveLength(3);
+    expect(last().texts).toHaveLength(3);
   });
 
   it('keeps the queue bounded', async () => {
@@ -127,7 +85,7 @@ describe('useSocket', () => {
     });
     await settle();
     last().serverOpens();
-    expect(last().sent).toEqual(['{"type":"subscribe","topic":"stats"}', '{"type":"ping"}']);
+    expect(last().texts).toEqual(['{"type":"subscribe","topic":"stats"}', '{"type":"ping"}']);
   });
 
   it('reconnects after a drop with a jittered, growing, capped wait and a new ticket each time', async () => {
@@ -261,15 +219,15 @@ describe('useSocket', () => {
       const socket = last();
       socket.serverOpens();
       await advance(1999);
-      expect(socket.sent).toEqual([]);
+      expect(socket.texts).toEqual([]);
       await advance(1);
-      expect(socket.sent).toEqual(['{"type":"ping"}']);
+      expect(socket.texts).toEqual(['{"type":"ping"}']);
       socket.serverSends({ type: 'pong' });
       await advance(2000);
-      expect(socket.sent).toEqual(['{"type":"ping"}', '{"type":"ping"}']);
+      expect(socket.texts).toEqual(['{"type":"ping"}', '{"type":"ping"}']);
       socket.serverCloses(1006);
       await advance(10_000);
-      expect(socket.sent).toHaveLength(2);
+      expect(socket.texts).toHaveLength(2);
       expect(hook.result.current.status).not.toBe('open');
     });
 
@@ -314,7 +272,7 @@ describe('useSocket', () => {
       await settle();
       last().serverOpens();
       await advance(60_000);
-      expect(last().sent).toEqual([]);
+      expect(last().texts).toEqual([]);
       expect(hook.result.current.status).toBe('open');
     });
   });
@@ -391,7 +349,7 @@ describe('useSocket', () => {
       sent = hook.result.current.trySend({ type: 'presence', entityId: 'a', field: 'text' });
     });
     expect(sent).toBe(true);
-    expect(last().sent).toEqual(['{"type":"presence","entityId":"a","field":"text"}']);
+    expect(last().texts).toEqual(['{"type":"presence","entityId":"a","field":"text"}']);
   });
 
   it('closes cleanly and stops reconnecting when disabled or unmounted', async () => {

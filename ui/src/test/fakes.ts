@@ -1,47 +1,71 @@
 /** A fake server (fetch) and a fake WebSocket for tests of the whole app. */
 import { act } from '@testing-library/react';
 import type { Todo } from '../api/types';
+import type { SocketLike } from '../socket/socketClient';
 import { vi } from 'vitest';
 
-export class FakeSocket {
-  static OPEN = 1;
-  static all: FakeSocket[] = [];
+/**
+ * A WebSocket as the socket core sees it (`SocketLike`): records what the client sends (as text,
+ * refused while not open) and lets a test play the server. Every instance is kept in `all` of its
+ * class, in order of creation; tests reset it with `X.all = []`.
+ */
+export class RawFakeSocket implements SocketLike {
+  static all: RawFakeSocket[] = [];
   readyState = 0;
-  sent: unknown[] = [];
+  texts: string[] = [];
   closedWith: number | undefined;
   onopen: ((e: Event) => void) | null = null;
   onclose: ((e: CloseEvent) => void) | null = null;
   onmessage: ((e: MessageEvent) => void) | null = null;
   onerror: ((e: Event) => void) | null = null;
   constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  static last(): FakeSocket {
-    return FakeSocket.all[FakeSocket.all.length - 1]!;
+    (this.constructor as typeof RawFakeSocket).all.push(this);
   }
   send(text: string) {
-    this.sent.push(JSON.parse(text));
+    if (this.readyState !== 1) throw new Error('not open');
+    this.texts.push(text);
   }
-  close(code?: number) {
-    this.closedWith = code ?? 1005;
+  close(code = 1005) {
+    this.closedWith = code;
     this.readyState = 3;
   }
-  open() {
+  serverOpens() {
     act(() => {
       this.readyState = 1;
       this.onopen?.(new Event('open'));
     });
   }
-  push(message: object) {
+  serverSends(data: unknown) {
     act(() => {
-      this.onmessage?.(new MessageEvent('message', { data: JSON.stringify({ timestamp: '2026-11-26T14:00:00.000Z', ...message }) }));
+      this.onmessage?.(new MessageEvent('message', { data: typeof data === 'string' ? data : JSON.stringify(data) }));
     });
   }
-  drop(code = 1006) {
+  serverCloses(code = 1006) {
     act(() => {
       this.readyState = 3;
-      this.onclose?.(new CloseEvent('close', { code }));
+      this.onclose?.(new CloseEvent('close', { code, wasClean: code !== 1006 }));
     });
+  }
+}
+
+/** The socket of a whole-app test: what was sent, parsed, and server messages with a timestamp. */
+export class FakeSocket extends RawFakeSocket {
+  static OPEN = 1;
+  static override all: FakeSocket[] = [];
+  static last(): FakeSocket {
+    return FakeSocket.all[FakeSocket.all.length - 1]!;
+  }
+  get sent(): unknown[] {
+    return this.texts.map((t) => JSON.parse(t) as unknown);
+  }
+  open() {
+    this.serverOpens();
+  }
+  push(message: object) {
+    this.serverSends({ timestamp: '2026-11-26T14:00:00.000Z', ...message });
+  }
+  drop(code = 1006) {
+    this.serverCloses(code);
   }
   /** What was sent of one type. */
   sentOf(type: string): Record<string, unknown>[] {
