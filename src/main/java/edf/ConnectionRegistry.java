@@ -71,6 +71,12 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
    */
   public record CloseAll(int code, String reason, ActorRef<Connections> replyTo) implements Command {}
 
+  /**
+   * A personal message sent straight by the user's ledger, because this registry asked it for a
+   * position and pub-sub may not reach this node yet (see {@link UserLedger.Sync}).
+   */
+  public record Direct(Delivery delivery) implements Command, CborSerializable {}
+
   private record SocketTerminated(ActorRef<SocketSession.Out> socket) implements Command {}
 
   private record WrappedDelivery(Delivery delivery) implements Command {}
@@ -112,6 +118,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private final List<ActorRef<Connections>> waitingForEmpty = new ArrayList<>();
   /** Every present window in the cluster, as {@link Presence} reports them: for snapshots. */
   private final Map<String, Presence.Window> presence = new java.util.LinkedHashMap<>();
+  /**
+   * Users (with sockets here) whose ledger sends their messages directly too, until pub-sub is seen
+   * to bring one: then the ledger is told {@link UserLedger.PubSubReached}.
+   */
+  private final Set<String> direct = new HashSet<>();
   private CloseAll closing;
 
 
@@ -156,6 +167,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
         .onMessage(Unsubscribe.class, this::onUnsubscribe)
         .onMessage(SocketTerminated.class, this::onSocketTerminated)
         .onMessage(WrappedDelivery.class, this::onDelivery)
+        .onMessage(Direct.class, this::onDirect)
         .onMessage(WrappedEvent.class, this::onEvent)
         .onMessage(TodoCounts.class, this::onTodoCounts)
         .onMessage(ChaosChanged.class, this::onChaosChanged)
@@ -175,14 +187,21 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       socket.tell(new SocketSession.Close(closing.code(), closing.reason()));
       return this;
     }
+    sync(socket, register.userId(), register.epoch(), register.lastSeq());
+    return this;
+  }
+
+  /** Asks the user's ledger for the socket's position; from then on it also sends to this registry directly. */
+  private void sync(ActorRef<SocketSession.Out> socket, String userId, String epoch, Long lastSeq) {
+    direct.add(userId);
+    ActorRef<Command> self = getContext().getSelf();
     getContext()
         .ask(
             UserLedger.SyncResult.class,
-            ledgers.apply(register.userId()),
+            ledgers.apply(userId),
             resumeTimeout,
-            replyTo -> new UserLedger.Sync(register.epoch(), register.lastSeq(), replyTo),
+            replyTo -> new UserLedger.Sync(epoch, lastSeq, replyTo, self),
             (result, failure) -> new Synced(socket, result, failure));
-    return this;
   }
 
   private Behavior<Command> onSynced(Synced synced) {
@@ -273,7 +292,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     Set<ActorRef<SocketSession.Out>> own = byUser.get(info.userId);
     if (own != null) {
       own.remove(terminated.socket());
-      if (own.isEmpty()) byUser.remove(info.userId);
+      if (own.isEmpty()) {
+        byUser.remove(info.userId);
+        direct.remove(info.userId);
+      }
     }
     for (String topic : info.topics) subscribers.get(topic).remove(terminated.socket());
     if (sockets.isEmpty()) {
@@ -285,6 +307,23 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private Behavior<Command> onDelivery(WrappedDelivery wrapped) {
     Delivery delivery = wrapped.delivery();
+    if (direct.remove(delivery.userId())) pubSubReached(delivery.userId());
+    return deliver(delivery);
+  }
+
+  /** A copy straight from the ledger: pushed like any other (the one that comes second is skipped). */
+  private Behavior<Command> onDirect(Direct copy) {
+    Delivery delivery = copy.delivery();
+    // pub-sub brought this user's messages already, or the user's last socket here is gone
+    if (!direct.contains(delivery.userId())) pubSubReached(delivery.userId());
+    return deliver(delivery);
+  }
+
+  private void pubSubReached(String userId) {
+    ledgers.apply(userId).tell(new UserLedger.PubSubReached(getContext().getSelf()));
+  }
+
+  private Behavior<Command> deliver(Delivery delivery) {
     Set<ActorRef<SocketSession.Out>> own = byUser.get(delivery.userId());
     if (own == null) return this;
     for (ActorRef<SocketSession.Out> socket : own) {
@@ -312,14 +351,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     }
     if (delivery.epoch().equals(info.epoch) && delivery.seq() > info.lastSeq + 1) {
       info.pending = new ArrayList<>(List.of(delivery));
-      String userId = info.userId;
-      getContext()
-          .ask(
-              UserLedger.SyncResult.class,
-              ledgers.apply(userId),
-              resumeTimeout,
-              replyTo -> new UserLedger.Sync(info.epoch, info.lastSeq, replyTo),
-              (result, failure) -> new Synced(socket, result, failure));
+      sync(socket, info.userId, info.epoch, info.lastSeq);
       return;
     }
     if (!delivery.epoch().equals(info.epoch)) {

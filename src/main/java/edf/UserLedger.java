@@ -88,9 +88,20 @@ public final class UserLedger
 
   /**
    * A socket (re)connects: with the epoch and last seq it saw (both null for a fresh connection),
-   * answered with what it missed, or with the current position when it cannot resume.
+   * answered with what it missed, or with the current position when it cannot resume. The asking
+   * `registry` (null when no one pushes) gets this user's next messages straight from here as
+   * well, until it says {@link PubSubReached}: the cluster's pub-sub learns about a new node's
+   * subscribers only within seconds, and a message it misses with none after it would leave a gap
+   * nobody sees.
    */
-  public record Sync(String epoch, Long lastSeq, ActorRef<SyncResult> replyTo) implements Command {}
+  public record Sync(
+      String epoch, Long lastSeq, ActorRef<SyncResult> replyTo, ActorRef<ConnectionRegistry.Command> registry)
+      implements Command {}
+
+  /** From a registry: pub-sub now brings it this user's messages; the direct copies can stop. */
+  public record PubSubReached(ActorRef<ConnectionRegistry.Command> registry) implements Command {}
+
+  private record RegistryGone(ActorRef<ConnectionRegistry.Command> registry) implements Command {}
 
   /** Sharding's stop message (passivation, or a move to another node). */
   public enum Stop implements Command {
@@ -246,6 +257,8 @@ public final class UserLedger
   private final ActorRef<CommandProcessor.Enqueued> enqueuedAdapter;
   /** Commands whose Enqueue the processor has not acknowledged in this incarnation, and who waits for the 202. */
   private final Map<String, List<Waiting>> unconfirmed = new LinkedHashMap<>();
+  /** Registries that get this user's messages directly until pub-sub reaches them; one per node at most. */
+  private final java.util.Set<ActorRef<ConnectionRegistry.Command>> direct = new java.util.HashSet<>();
 
   private record Waiting(ActorRef<StatusReply<Receipt>> replyTo, Receipt receipt) {}
 
@@ -288,6 +301,8 @@ public final class UserLedger
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(Notify.class, this::onNotify)
         .onCommand(Sync.class, this::onSync)
+        .onCommand(PubSubReached.class, (state, reached) -> stopDirect(reached.registry()))
+        .onCommand(RegistryGone.class, (state, gone) -> stopDirect(gone.registry()))
         .onCommand(Wake.class, (state, wake) -> Effect().none())
         .onCommand(Stop.class, (state, stop) -> onStop(state))
         .build();
@@ -377,7 +392,19 @@ public final class UserLedger
       events.add(new EpochStarted(epoch));
     }
     events.add(new Sent(outcome, render.apply(new Position(epoch, state.seq + 1)), clock.instant()));
-    return Effect().persist(events).thenRun(s -> outlet.deliver(s.history.peekLast()));
+    return Effect().persist(events).thenRun(s -> deliver(s.history.peekLast()));
+  }
+
+  private void deliver(Delivery delivery) {
+    outlet.deliver(delivery);
+    if (direct.isEmpty()) return;
+    ConnectionRegistry.Direct copy = new ConnectionRegistry.Direct(delivery);
+    for (ActorRef<ConnectionRegistry.Command> registry : direct) registry.tell(copy);
+  }
+
+  private Effect<Event, State> stopDirect(ActorRef<ConnectionRegistry.Command> registry) {
+    if (direct.remove(registry)) context.unwatch(registry);
+    return Effect().none();
   }
 
   private Effect<Event, State> onGetStatus(State state, GetStatus get) {
@@ -388,6 +415,9 @@ public final class UserLedger
   }
 
   private Effect<Event, State> onSync(State state, Sync sync) {
+    if (sync.registry() != null && direct.add(sync.registry())) {
+      context.watchWith(sync.registry(), new RegistryGone(sync.registry()));
+    }
     if (state.epoch == null) {
       return Effect()
           .persist(new EpochStarted(Ids.random()))

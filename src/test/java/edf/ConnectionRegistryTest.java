@@ -174,6 +174,7 @@ class ConnectionRegistryTest {
     awaitSubscribed();
     deliveries.tell(Topic.publish(delivery("olga", 1)));
     assertEquals(push(delivery("olga", 1)), socket.probe().receiveMessage());
+    ledger.expectMessageClass(UserLedger.PubSubReached.class);
     // 2 and 3 never reached this node; 4 shows the gap, 5 comes while it is repaired
     deliveries.tell(Topic.publish(delivery("olga", 4)));
     UserLedger.Sync sync = ledger.expectMessageClass(UserLedger.Sync.class);
@@ -186,6 +187,31 @@ class ConnectionRegistryTest {
     sync.replyTo().tell(new UserLedger.SyncResult(UserLedger.SyncMode.RESUMED, EPOCH, 4,
         java.util.List.of(delivery("olga", 2), delivery("olga", 3), delivery("olga", 4))));
     for (long seq = 2; seq <= 5; seq++) assertEquals(push(delivery("olga", seq)), socket.probe().receiveMessage());
+    socket.probe().expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void theLedgersDirectCopiesFillInUntilPubSubBringsTheUsersMessagesThenStop() {
+    Socket socket = register("ines", null, null);
+    UserLedger.Sync sync = answer(new UserLedger.SyncResult(UserLedger.SyncMode.FRESH, EPOCH, 0, java.util.List.of()));
+    assertEquals(registry, sync.registry(), "the ledger is asked to send to this registry directly");
+    assertTrue(json(socket.probe().receiveMessage()).contains("\"welcome\""));
+    // pub-sub has not reached this node yet: only the direct copies come
+    registry.tell(new ConnectionRegistry.Direct(delivery("ines", 1)));
+    registry.tell(new ConnectionRegistry.Direct(delivery("ines", 2)));
+    assertEquals(push(delivery("ines", 1)), socket.probe().receiveMessage());
+    assertEquals(push(delivery("ines", 2)), socket.probe().receiveMessage());
+    ledger.expectNoMessage(Duration.ZERO);
+    // then pub-sub brings 2 as well: pushed once, and the ledger may stop the copies
+    awaitSubscribed();
+    deliveries.tell(Topic.publish(delivery("ines", 2)));
+    UserLedger.PubSubReached reached = ledger.expectMessageClass(UserLedger.PubSubReached.class);
+    assertEquals(registry, reached.registry());
+    // a copy the ledger sent before it heard: pushed once, and it is told again
+    registry.tell(new ConnectionRegistry.Direct(delivery("ines", 3)));
+    deliveries.tell(Topic.publish(delivery("ines", 3)));
+    assertEquals(push(delivery("ines", 3)), socket.probe().receiveMessage());
+    ledger.expectMessageClass(UserLedger.PubSubReached.class);
     socket.probe().expectNoMessage(Duration.ofMillis(50));
   }
 

@@ -287,9 +287,24 @@ class UserLedgerTest {
     assertEquals(java.util.List.of(1004L, 1005L), resumed.replay().stream().map(Delivery::seq).toList());
   }
 
+  @Test
+  void aRegistryThatAsksForAPositionGetsTheUsersMessagesDirectlyUntilPubSubReachesIt() {
+    TestProbe<ConnectionRegistry.Command> registry = testKit.createTestProbe();
+    TestProbe<UserLedger.SyncResult> reply = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Sync(null, null, reply.ref(), registry.ref()));
+    reply.receiveMessage();
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":1}"));
+    Delivery published = fishDelivery();
+    assertEquals(published, registry.expectMessageClass(ConnectionRegistry.Direct.class).delivery());
+    ledger.tell(new UserLedger.PubSubReached(registry.ref()));
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":2}"));
+    assertEquals(2, fishDelivery().seq());
+    registry.expectNoMessage(Duration.ofMillis(100));
+  }
+
   private UserLedger.SyncResult sync(String epoch, Long lastSeq) {
     TestProbe<UserLedger.SyncResult> reply = testKit.createTestProbe();
-    ledger.tell(new UserLedger.Sync(epoch, lastSeq, reply.ref()));
+    ledger.tell(new UserLedger.Sync(epoch, lastSeq, reply.ref(), null));
     return reply.receiveMessage();
   }
 
