@@ -1,0 +1,89 @@
+package edf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every group of routes shares: the settings, problem+json answers, the strict JSON body, the
+ * ask timeout. Each concern ({@link ApiRoutes}, {@link ChaosRoutes}, {@link SocketRoutes}, {@link
+ * InternalRoutes}) extends it; {@link Routes} puts them together.
+ */
+abstract class RouteSupport extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(RouteSupport.class);
+
+  protected final ActorSystem<?> system;
+  protected final Settings settings;
+  protected final ObjectMapper mapper;
+  protected final Problem problem;
+  protected final Requests requests;
+  protected final Duration timeout;
+
+  protected RouteSupport(ActorSystem<?> system, Settings settings) {
+    this.system = system;
+    this.settings = settings;
+    this.mapper = Json.mapper(system);
+    this.problem = new Problem(mapper);
+    this.requests = new Requests(mapper, settings.maxTextLength());
+    this.timeout = settings.askTimeout();
+  }
+
+  /** Pekko's own rejections (404, 405, 415...) answered as problem+json. */
+  protected Route withProblems(Supplier<Route> inner) {
+    return handleRejections(
+        RejectionHandler.defaultHandler().mapRejectionResponse(problem::fromResponse), inner);
+  }
+
+  protected Route unavailable(Throwable failure) {
+    log.warn("Request could not be completed: {}", failure.toString());
+    return complete(
+        problem.of(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "The server is busy; try again later"));
+  }
+
+  protected Route jsonBody(Function<JsonNode, Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          boolean tooLarge = entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes();
+          return tooLarge ? complete(tooLarge()) : strictJson(inner);
+        });
+  }
+
+  protected HttpResponse tooLarge() {
+    return problem.of(StatusCodes.PAYLOAD_TOO_LARGE, "payload-too-large",
+        "The request body is larger than " + settings.maxBodyBytes() + " bytes");
+  }
+
+  private Route strictJson(Function<JsonNode, Route> inner) {
+    Function<HttpEntity.Strict, Route> parsed = e -> inner.apply(requests.parse(e.getData().utf8String()));
+    return extractRequestEntity(
+        entity ->
+            // the usual case: the body came whole with the headers (Strict.toStrict with a size
+            // limit would run a stream per request to find that out)
+            entity instanceof HttpEntity.Strict strict && strict.getData().size() <= settings.maxBodyBytes()
+                ? parsed.apply(strict)
+                : extractStrictEntity(Duration.ofSeconds(5), settings.maxBodyBytes(), parsed::apply));
+  }
+
+  protected <T> Route ok(T value) {
+    return complete(StatusCodes.OK, value, Jackson.marshaller(mapper));
+  }
+
+  protected <T, R> CompletionStage<R> ask(ActorRef<T> target, org.apache.pekko.japi.function.Function<ActorRef<R>, T> message) {
+    return AskPattern.ask(target, message, timeout, system.scheduler());
+  }
+}
