@@ -40,7 +40,11 @@ public final class PublicOrigins {
   private PublicOrigins(List<Origin> origins, boolean checkHost) {
     this.origins = List.copyOf(origins);
     Set<String> h = new LinkedHashSet<>();
-    origins.forEach(o -> h.add(o.hostAndPort()));
+    for (Origin o : origins) {
+      h.add(o.hostAndPort());
+      // a Host without a port names the scheme's default one (behind a TLS proxy: 443)
+      if (o.port() == defaultPort(o.scheme())) h.add(o.hostAndPort().substring(0, o.hostAndPort().lastIndexOf(':')));
+    }
     this.hosts = Set.copyOf(h);
     this.checkHost = checkHost;
   }
@@ -89,14 +93,20 @@ public final class PublicOrigins {
   }
 
   /**
-   * A request's Host ({@code host[:port]}, the port 80 when not given): always allowed when the
-   * server is not bound to loopback, else only the host and port of a public origin.
+   * A request's Host (its port 0 when not given, which matches an origin on its scheme's default
+   * port): always allowed when the server is not bound to loopback, else only the host and port of
+   * a public origin.
    */
   public boolean allowsHost(String host, int port) {
     if (!checkHost) return true;
     String h = host.toLowerCase(Locale.ROOT);
     if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-    return hosts.contains(new Origin("http", h, port == 0 ? 80 : port).hostAndPort());
+    String authority = new Origin("http", h, port).hostAndPort();
+    return hosts.contains(port == 0 ? authority.substring(0, authority.lastIndexOf(':')) : authority);
+  }
+
+  private static int defaultPort(String scheme) {
+    return scheme.equals("https") ? 443 : 80;
   }
 
   @Override
@@ -126,7 +136,7 @@ public final class PublicOrigins {
       }
       String host = uri.getHost().toLowerCase(Locale.ROOT);
       if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-      int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+      int port = uri.getPort() != -1 ? uri.getPort() : defaultPort(scheme);
       return new Origin(scheme, host, port);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(

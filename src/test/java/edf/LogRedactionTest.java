@@ -8,16 +8,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.pekko.event.Logging;
@@ -60,32 +53,29 @@ class LogRedactionTest {
     }
   }
 
-  /** What came back on a raw connection: status, headers (lower-case names), body. */
-  record RawResponse(int status, Map<String, String> headers, String body) {}
-
   @Test
   void malformedRequestsCarryingSecretsLeaveNoneInTheLog() throws Exception {
     String token = server.signIn("alice");
     String ticket = server.ticket(token);
     String host = "Host: 127.0.0.1:" + server.port + "\r\n";
-    List<RawResponse> parserAnswers = new ArrayList<>();
+    List<RawHttp.Response> parserAnswers = new ArrayList<>();
 
     // an illegal request target with the ticket in its query (Pekko used to log the whole line)
     for (String bad : new String[] {"%zz", "\"<x>\"", "a\u007fb", "{x}|^`", "\u00e9"}) {
-      RawResponse r = raw("GET /ws?ticket=" + ticket + "&x=" + bad + " HTTP/1.1\r\n" + host + "\r\n");
+      RawHttp.Response r = raw("GET /ws?ticket=" + ticket + "&x=" + bad + " HTTP/1.1\r\n" + host + "\r\n");
       if (r.status() == 400) parserAnswers.add(r);
     }
     assertFalse(parserAnswers.isEmpty(), "at least one illegal target was refused by the parser");
     // a URI over the limit
-    RawResponse longUri = raw("GET /ws?ticket=" + ticket + "&pad=" + "x".repeat(9000) + " HTTP/1.1\r\n" + host + "\r\n");
+    RawHttp.Response longUri = raw("GET /ws?ticket=" + ticket + "&pad=" + "x".repeat(9000) + " HTTP/1.1\r\n" + host + "\r\n");
     assertEquals(414, longUri.status(), longUri.body());
     parserAnswers.add(longUri);
     // a header value over the limit, and one with a character a header may not hold
-    RawResponse longHeader = raw("GET /api/todos HTTP/1.1\r\n" + host
+    RawHttp.Response longHeader = raw("GET /api/todos HTTP/1.1\r\n" + host
         + "Authorization: Bearer " + token + " " + "x".repeat(9000) + "\r\n\r\n");
     assertEquals(431, longHeader.status(), longHeader.body());
     parserAnswers.add(longHeader);
-    RawResponse controlInHeader = raw("GET /api/todos HTTP/1.1\r\n" + host + "Authorization: Bearer " + token + "\u0001\r\n\r\n");
+    RawHttp.Response controlInHeader = raw("GET /api/todos HTTP/1.1\r\n" + host + "Authorization: Bearer " + token + "\u0001\r\n\r\n");
     assertEquals(400, controlInHeader.status(), controlInHeader.body());
     parserAnswers.add(controlInHeader);
     // headers the parser takes but cannot model: logged as "Illegal header" with their value at `full`
@@ -103,7 +93,7 @@ class LogRedactionTest {
       raw("GET /api/todos HTTP/1.1\r\n" + (header.startsWith("Host:") ? "" : host) + header + "\r\n\r\n");
     }
     // a bad WebSocket upgrade with a live ticket and the token
-    RawResponse badUpgrade = raw("GET /ws?ticket=" + ticket + " HTTP/1.1\r\n" + host + "Connection: Upgrade\r\nUpgrade: websocket\r\n"
+    RawHttp.Response badUpgrade = raw("GET /ws?ticket=" + ticket + " HTTP/1.1\r\n" + host + "Connection: Upgrade\r\nUpgrade: websocket\r\n"
         + "Sec-WebSocket-Version: 99\r\nSec-WebSocket-Key: nope\r\nAuthorization: Bearer " + token + "\r\n\r\n");
     assertTrue(badUpgrade.status() >= 400, badUpgrade.toString());
     assertEquals(401, WsClient.connect(server, "/ws?ticket=" + ticket + "x").upgradeStatus);
@@ -132,7 +122,7 @@ class LogRedactionTest {
     assertTrue(log.stream().anyMatch(l -> l.contains("Illegal request")), "the parser's refusals are logged");
     assertTrue(log.stream().anyMatch(l -> l.contains("Illegal header")), "headers it could not model are logged");
     assertTrue(log.stream().anyMatch(l -> l.contains("/app?ticket=***")), "Pekko's line with the URI is there, masked");
-    for (RawResponse r : parserAnswers) {
+    for (RawHttp.Response r : parserAnswers) {
       assertEquals("application/problem+json", r.headers().get("content-type"), r.toString());
       JsonNode problem = new ObjectMapper().readTree(r.body());
       assertEquals(r.status(), problem.get("status").asInt(), r.body());
@@ -155,31 +145,7 @@ class LogRedactionTest {
     return out;
   }
 
-  /** Sends bytes as they are (Pekko's client would refuse to) and reads the one answer. */
-  RawResponse raw(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port)) {
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) break;
-        head.write(b);
-      }
-      String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-      if (lines.length == 0 || lines[0].isEmpty()) return new RawResponse(-1, Map.of(), "");
-      int status = Integer.parseInt(lines[0].split(" ")[1]);
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (int i = 1; i < lines.length; i++) {
-        int colon = lines[i].indexOf(':');
-        if (colon > 0) headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
-      }
-      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-      byte[] body = in.readNBytes(length);
-      return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
-    }
+  static RawHttp.Response raw(String request) {
+    return RawHttp.send(server.port, request);
   }
 }
