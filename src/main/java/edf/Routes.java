@@ -4,6 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.model.headers.Host;
@@ -57,7 +59,9 @@ public final class Routes extends RouteSupport {
   }
 
   public Route route() {
-    return respondWithDefaultHeaders(
+    return withRequestTimeoutResponse(
+        this::timedOut,
+        () -> respondWithDefaultHeaders(
         SecurityHeaders.ALL,
         () ->
             withProblems(
@@ -72,7 +76,13 @@ public final class Routes extends RouteSupport {
                                         path("ws", socket::route),
                                         pathPrefix("internal", () -> withProblems(internal::route)),
                                         path("health", () -> withProblems(() -> get(this::health))),
-                                        get(this::browserApp))))));
+                                        get(this::browserApp)))))));
+  }
+
+  /** Pekko's own answer when a request takes longer than pekko.http.server.request-timeout. */
+  private HttpResponse timedOut(HttpRequest request) {
+    return problem.of(StatusCodes.SERVICE_UNAVAILABLE, "request-timeout", "The server did not answer in time; try again later")
+        .addHeaders(SecurityHeaders.ALL);
   }
 
   /**

@@ -69,4 +69,15 @@ class SecurityHeadersTest extends ServerTest {
     assertEquals(400, parser.status());
     assertSecurityHeaders("the parser's 400", parser::header);
   }
+
+  @Test
+  void pekkosOwnTimeoutAnswerIsAProblemWithTheHeaders() {
+    // every /api/todos call is held for 3 s by the simulated network, longer than the request timeout
+    try (TestServer slow = TestServer.start("pekko.http.server.request-timeout = 1s\nedf.chaos { min-http-delay = 3s, max-http-delay = 3s }")) {
+      TestServer.Response r = slow.get("/api/todos", slow.signIn("alice"));
+      RoutesTest.assertProblem(r, 503, null);
+      assertEquals("urn:edf:problem:request-timeout", r.json().get("type").asText());
+      assertSecurityHeaders("Pekko's timeout", r);
+    }
+  }
 }
