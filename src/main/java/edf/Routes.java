@@ -58,25 +58,28 @@ public final class Routes extends RouteSupport {
     return origins.get();
   }
 
+  /**
+   * From the outside in: Pekko's request-timeout answer, the security headers on every answer,
+   * rejections and exceptions as problem+json, the Host check, then the routes.
+   */
   public Route route() {
     return withRequestTimeoutResponse(
         this::timedOut,
         () -> respondWithDefaultHeaders(
-        SecurityHeaders.ALL,
-        () ->
-            withProblems(
-                () ->
-                    handleExceptions(
-                        exceptionHandler(),
-                        () ->
-                            knownHost(
-                                () ->
-                                    concat(
-                                        pathPrefix("api", () -> withProblems(api::route)),
-                                        path("ws", socket::route),
-                                        pathPrefix("internal", () -> withProblems(internal::route)),
-                                        path("health", () -> withProblems(() -> get(this::health))),
-                                        get(this::browserApp)))))));
+            SecurityHeaders.ALL,
+            () -> withProblems(
+                () -> handleExceptions(
+                    exceptionHandler(),
+                    () -> knownHost(this::routes)))));
+  }
+
+  private Route routes() {
+    return concat(
+        pathPrefix("api", () -> withProblems(api::route)),
+        path("ws", socket::route),
+        pathPrefix("internal", () -> withProblems(internal::route)),
+        path("health", () -> withProblems(() -> get(this::health))),
+        get(this::browserApp));
   }
 
   /** Pekko's own answer when a request takes longer than pekko.http.server.request-timeout. */
