@@ -165,7 +165,8 @@ public final class Requests {
   private static void onlyFields(JsonNode body, Set<String> allowed) {
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!allowed.contains(name)) throw new Problem.InvalidRequest(name, "is not a known field");
+      if (name.isEmpty()) throw new Problem.InvalidRequest("body", "has an empty key");
+      if (!allowed.contains(name)) throw new Problem.InvalidRequest(TextRules.visible(name), "is not a known field");
     }
   }
 

@@ -105,6 +105,11 @@ public final class TextRules {
     return path.isEmpty() ? key : path + "." + key;
   }
 
+  /** `name` with every character that breaks the single-line rules escaped, fit to show as a field name. */
+  public static String visible(String name) {
+    return escaped(name, Lines.SINGLE);
+  }
+
   private static String escaped(String key, Lines lines) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < key.length(); ) {

@@ -91,6 +91,12 @@ class StrictInputTest extends ServerTest {
     assertEquals(202, server.post("/api/todos", alice, "{\"text\":\"a\"} \r\n").status());
   }
 
+  @Test
+  void anEmptyOrInvisibleUnknownKeyIsNamedSoThatItCanBeSeen() {
+    assertProblem(server.post("/api/todos", alice, "{\"text\":\"a\",\"\":1}"), 400, "body");
+    assertProblem(server.post("/api/todos", alice, "{\"text\":\"a\",\"x\\u202e\\u0000\":1}"), 400, "x\\u202E\\u0000");
+  }
+
   static final List<String> REFUSED_IN_TODO_TEXT = List.of(
       "\\u0000", "\\u0007", "\\u001b[31m", "\\t", "\\n", "\\r", "\\u007f", "\\u0085", "\\u009b",
       "\\u2028", "\\u2029",
