@@ -455,6 +455,8 @@ class InputFuzzTest extends ServerTest {
 
   static void checkSocket(String name, String message) {
     String context = "seed " + SEED + " (rerun with -Dedf.fuzz.seed=" + SEED + "), socket " + name + ": " + abbreviate(message, 300);
+    // once closed, fail at once rather than wait for a pong that cannot come
+    if (socket.isClosed()) fail("the socket was closed (" + socket.closeCode() + ") before: " + context);
     socket.send(message);
     List<JsonNode> answers;
     try {
