@@ -97,6 +97,18 @@ class StrictInputTest extends ServerTest {
     assertProblem(server.post("/api/todos", alice, "{\"text\":\"a\",\"x\\u202e\\u0000\":1}"), 400, "x\\u202E\\u0000");
   }
 
+  @Test
+  void nestingAndNumbersHaveTheParsersLimits() {
+    String deep = "[".repeat(998) + "]".repeat(998);
+    assertEquals(202, ingest("{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"d\":" + deep + "}}").status());
+    TestServer.Response tooDeep = ingest("{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"d\":[" + deep + "]}}");
+    assertProblem(tooDeep, 400, "body");
+    assertTrue(tooDeep.json().get("detail").asText().contains("too deeply nested"), tooDeep.body());
+    assertEquals(202, ingest("{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"n\":" + "9".repeat(1000) + "}}").status());
+    assertProblem(ingest("{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"n\":" + "9".repeat(1001) + "}}"), 400, "body");
+    assertProblem(server.send(HttpMethods.PATCH, "/api/todos/" + UUID.randomUUID(), alice, "{\"completed\":true,\"expectedVersion\":" + "9".repeat(30) + "}"), 400, "expectedVersion");
+  }
+
   static final List<String> REFUSED_IN_TODO_TEXT = List.of(
       "\\u0000", "\\u0007", "\\u001b[31m", "\\t", "\\n", "\\r", "\\u007f", "\\u0085", "\\u009b",
       "\\u2028", "\\u2029",
