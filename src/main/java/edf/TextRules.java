@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>a control character: C0 (U+0000–U+001F), DEL (U+007F) or C1 (U+0080–U+009F). {@link
- *       Lines#MULTI} text (ingest payloads) may hold tab, line feed and carriage return; {@link
- *       Lines#SINGLE} text (todo text, socket messages) none of them, nor U+2028/U+2029;
+ *       Lines#MULTI} text (ingest payloads) may hold tab, LF, CR and U+2028/U+2029; {@link
+ *       Lines#SINGLE} text (todo text, socket messages) none of them;
  *   <li>a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069: "Trojan Source"
  *       reordering). The marks U+200E, U+200F and U+061C stay allowed: they reorder nothing and
  *       mixed right-to-left text needs them;
@@ -41,7 +41,7 @@ public final class TextRules {
   public enum Lines {
     /** One line of text: no tab, no line break of any kind. */
     SINGLE,
-    /** Text that may run over lines: tab, LF and CR allowed. */
+    /** Text that may run over lines: tab, LF, CR, U+2028 and U+2029 allowed. */
     MULTI
   }
 
