@@ -45,7 +45,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * to queue it, and the 202 goes out once the processor has stored it in its queue. Until then (and
  * after every recovery, for every command still open) the ledger repeats the Enqueue; the processor
  * ignores repeats and sends the outcome again for a command it already processed. {@link Sent} is
- * stored before a message goes to the sockets, and an outcome that comes twice is sent once.
+ * stored before a message goes to the sockets, and an outcome that comes twice is sent once. A
+ * command the processor refuses (its queue is full: {@link CommandProcessor.QueueFull}) is stored
+ * as {@link Refused} before anyone hears of it: forgotten with its key, never enqueued again, and
+ * whoever waits for its 202 gets {@link #QUEUE_FULL}.
  * Bounded: at most `max-remembered-per-user` statuses and keys, `history-size` messages.
  */
 public final class UserLedger
