@@ -50,8 +50,10 @@ class InputFuzzTest extends ServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // the socket's rate limit (slowing, not refusing) would only make the run longer
-    startServer("edf.auth.ingest-key = \"" + INGEST_KEY + "\"\nedf.websocket.max-incoming-per-second = 10000");
+    // the limits would answer most cases with 429 (or slow the socket down) before their input is read
+    startServer("edf.auth.ingest-key = \"" + INGEST_KEY + "\"\nedf.websocket.max-incoming-per-second = 10000\n"
+        + "edf.limits { commands { per-second = 100000, burst = 100000 }, events { per-second = 100000, burst = 100000 },"
+        + " chaos-changes { per-second = 100000, burst = 100000 }, sockets-per-user = 1000 }");
     socket = server.connect(alice);
     rawSocket = new RawFrameClient(server.port, "/ws?ticket=" + server.ticket(bob));
   }
