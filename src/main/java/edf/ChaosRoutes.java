@@ -16,15 +16,18 @@ import org.apache.pekko.pattern.Patterns;
  */
 final class ChaosRoutes extends RouteSupport {
   private final ActorRef<Chaos.Command> chaos;
+  /** Changes per user, on this node (edf.limits.chaos-changes). */
+  private final RateLimiter changes;
 
   ChaosRoutes(ActorSystem<?> system, Settings settings, ActorRef<Chaos.Command> chaos) {
     super(system, settings);
     this.chaos = chaos;
+    this.changes = new RateLimiter(settings.limits().chaosChanges());
   }
 
   /** /api/chaos, for a signed-in user. */
   Route route(String userId) {
-    return path("chaos", () -> concat(get(this::getChaos), put(this::putChaos)));
+    return path("chaos", () -> concat(get(this::getChaos), put(() -> putChaos(userId))));
   }
 
   /** Rolls the dice for one request: waits the drawn delay, then fails it or lets `inner` handle it. */
@@ -54,15 +57,15 @@ final class ChaosRoutes extends RouteSupport {
     return onSuccess(ask(chaos, Chaos.Get::new), this::ok);
   }
 
-  private Route putChaos() {
+  private Route putChaos(String userId) {
     if (!settings.chaosUpdatable())
       return complete(problem.of(StatusCodes.FORBIDDEN, "chaos-locked", "Changing the chaos settings is turned off on this server"));
     return jsonBody(
         body -> {
           ChaosSettings.Patch patch = requests.chaos(body);
-          return onSuccess(
+          return limited(changes, userId, "too-many-chaos-changes", "chaos changes of yours", () -> onSuccess(
               ask(chaos, (ActorRef<Chaos.Updated> r) -> new Chaos.Update(patch, r)),
-              updated -> updated.error() != null ? complete(problem.invalid(updated.error())) : ok(updated.settings()));
+              updated -> updated.error() != null ? complete(problem.invalid(updated.error())) : ok(updated.settings())));
         });
   }
 }

@@ -55,6 +55,19 @@ abstract class RouteSupport extends AllDirectives {
         problem.of(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "The server is busy; try again later"));
   }
 
+  /** 429: the limit named by `type` (docs/protocol.md, "Limits") was reached; try again in `retryAfterSeconds`. */
+  protected Route tooMany(String type, String detail, long retryAfterSeconds) {
+    return complete(problem.of(StatusCodes.TOO_MANY_REQUESTS, type, detail)
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(retryAfterSeconds)));
+  }
+
+  /** Lets `inner` through when `key` has a token left in `limiter`, else answers 429 with `type`. */
+  protected Route limited(RateLimiter limiter, String key, String type, String what, Supplier<Route> inner) {
+    RateLimiter.Decision decision = limiter.take(key);
+    if (decision.allowed()) return inner.get();
+    return tooMany(type, "Too many " + what + "; try again in " + decision.retryAfterSeconds() + " s", decision.retryAfterSeconds());
+  }
+
   protected Route jsonBody(Function<JsonNode, Route> inner) {
     return extractRequestEntity(
         entity -> {
@@ -69,7 +82,7 @@ abstract class RouteSupport extends AllDirectives {
   }
 
   private Route strictJson(Function<JsonNode, Route> inner) {
-    Function<HttpEntity.Strict, Route> parsed = e -> inner.apply(requests.parse(e.getData().utf8String()));
+    Function<HttpEntity.Strict, Route> parsed = e -> inner.apply(requests.parse(e.getData().asByteBuffer()));
     return extractRequestEntity(
         entity ->
             // the usual case: the body came whole with the headers (Strict.toStrict with a size

@@ -28,7 +28,8 @@ public record Settings(
     History history,
     Duration resumeTimeout,
     Duration drainTimeout,
-    Presence.Timing presence) {
+    Presence.Timing presence,
+    Limits limits) {
 
   /** How much of each user's personal messages is kept for resuming connections. */
   public record History(int size, Duration maxAge) {}
@@ -61,7 +62,8 @@ public record Settings(
         new History(edf.getInt("delivery.history-size"), edf.getDuration("delivery.history-max-age")),
         edf.getDuration("delivery.resume-timeout"),
         edf.getDuration("shutdown.drain-timeout"),
-        new Presence.Timing(edf.getDuration("presence.silence-timeout"), edf.getDuration("presence.refresh-interval")));
+        new Presence.Timing(edf.getDuration("presence.silence-timeout"), edf.getDuration("presence.refresh-interval")),
+        Limits.fromConfig(edf.getConfig("limits")));
   }
 
   /** Never prints the secret or the ingest key. */

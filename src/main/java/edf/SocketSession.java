@@ -1,7 +1,6 @@
 package edf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +38,8 @@ public final class SocketSession {
   public static final int TOO_BIG = 1009;
   public static final int INTERNAL_ERROR = 1011;
   public static final int SLOW_CONSUMER = 4008;
+  /** The user has edf.limits.sockets-per-user sockets on this node already (after an `error` saying so). */
+  public static final int TOO_MANY_SOCKETS = 4029;
 
   /** What the registry and the session itself send to a socket's outgoing stream. */
   public sealed interface Out {}
@@ -57,7 +58,7 @@ public final class SocketSession {
   private final ActorRef<Presence.Command> presence;
   private final ActorRef<TodoReadModel.Command> readModel;
   private final Wire wire;
-  private final ObjectMapper mapper;
+  private final com.fasterxml.jackson.databind.ObjectReader reader;
   private final ActorSystem<?> system;
   private final AtomicReference<Close> closing = new AtomicReference<>();
   /**
@@ -89,7 +90,7 @@ public final class SocketSession {
     this.readModel = services.readModel();
     this.wire = services.wire();
     this.system = services.system();
-    this.mapper = Json.mapper(system);
+    this.reader = Requests.strictReader(Json.mapper(system));
   }
 
   /** What every session talks to. */
@@ -214,13 +215,20 @@ public final class SocketSession {
     presence.tell(new Presence.Seen(windowId));
     JsonNode json;
     try {
-      json = mapper.readTree(text);
-    } catch (Exception e) {
-      self.tell(new Push(wire.error("bad-json", "The message is not valid JSON")));
+      json = Requests.readStrict(reader, "message", text);
+    } catch (Problem.InvalidRequest e) {
+      self.tell(new Push(wire.error("bad-json", "message", "The message is not valid JSON: " + e.error().message())));
       return DONE;
     }
     if (json == null || !json.isObject() || !json.path("type").isTextual()) {
       self.tell(new Push(wire.error("bad-message", "A message must be a JSON object with a string `type`")));
+      return DONE;
+    }
+    try {
+      // every string (and key) of a client message keeps to the text rules, like the HTTP API's
+      json = TextRules.tree("", json, TextRules.Lines.SINGLE);
+    } catch (Problem.InvalidRequest e) {
+      self.tell(new Push(wire.error("bad-text", e.error().field(), e.error().field() + ": " + e.error().message())));
       return DONE;
     }
     String type = json.get("type").asText();
