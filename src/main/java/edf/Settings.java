@@ -87,10 +87,23 @@ public record Settings(
       Auth.checkSecret("EDF_JWT_HS256_SECRET (edf.auth.jwt.hs256-secret)", hs256Secret);
       if (!jwksFile.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(jwksFile)))
         throw new IllegalArgumentException("EDF_JWT_JWKS_FILE (edf.auth.jwt.jwks-file) is not a readable file: " + jwksFile);
-      if (!jwksUrl.isEmpty() && !jwksUrl.startsWith("https://") && !jwksUrl.startsWith("http://"))
-        throw new IllegalArgumentException("EDF_JWT_JWKS_URL (edf.auth.jwt.jwks-url) must be an http(s) URL: " + jwksUrl);
+      if (!jwksUrl.isEmpty() && !jwksUrl.startsWith("https://") && !isLoopbackHttp(jwksUrl))
+        throw new IllegalArgumentException("EDF_JWT_JWKS_URL (edf.auth.jwt.jwks-url) must be an https URL "
+            + "(plain http only on this machine: localhost, 127.0.0.1, [::1]), not " + jwksUrl);
       if (rolesClaim.isBlank()) throw new IllegalArgumentException("edf.auth.jwt.roles-claim must not be empty");
       if (clockSkew.isNegative()) throw new IllegalArgumentException("edf.auth.jwt.clock-skew must not be negative");
+    }
+
+    /** Keys fetched over plain HTTP could be swapped on the way: only from this machine. */
+    private static boolean isLoopbackHttp(String url) {
+      try {
+        java.net.URI uri = java.net.URI.create(url);
+        String host = uri.getHost();
+        return "http".equals(uri.getScheme()) && host != null
+            && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
     }
 
     /** Never prints the HS256 secret. */

@@ -293,6 +293,9 @@ class JwtEndToEndTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
             () -> settings("edf.auth.mode = jwt\nedf.auth.jwt { audience = a, hs256-secret = \"" + HS256_SECRET + "\" }"))
         .getMessage().contains("EDF_JWT_ISSUER"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> settings(jwtMode("jwks-url = \"http://idp.example.test/jwks\"")))
+        .getMessage().contains("must be an https URL"), "keys over plain http only from this machine");
+    settings(jwtMode("jwks-url = \"https://idp.example.test/jwks\""));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> settings("edf.auth.mode = ldap"))
         .getMessage().contains("demo or jwt"));
   }
