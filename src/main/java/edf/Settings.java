@@ -92,6 +92,9 @@ public record Settings(
             + "(plain http only on this machine: localhost, 127.0.0.1, [::1]), not " + jwksUrl);
       if (rolesClaim.isBlank()) throw new IllegalArgumentException("edf.auth.jwt.roles-claim must not be empty");
       if (clockSkew.isNegative()) throw new IllegalArgumentException("edf.auth.jwt.clock-skew must not be negative");
+      // nimbus keeps a JWKS 5 minutes and refuses a rate limit that is not shorter
+      if (jwksRateLimit.isNegative() || jwksRateLimit.compareTo(Duration.ofMinutes(5)) >= 0)
+        throw new IllegalArgumentException("EDF_JWT_JWKS_RATE_LIMIT (edf.auth.jwt.jwks-rate-limit) must be from 0s to under 5m, not " + jwksRateLimit);
     }
 
     /** Keys fetched over plain HTTP could be swapped on the way: only from this machine. */

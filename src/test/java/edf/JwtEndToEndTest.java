@@ -296,6 +296,9 @@ class JwtEndToEndTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> settings(jwtMode("jwks-url = \"http://idp.example.test/jwks\"")))
         .getMessage().contains("must be an https URL"), "keys over plain http only from this machine");
     settings(jwtMode("jwks-url = \"https://idp.example.test/jwks\""));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+            () -> settings(jwtMode("jwks-url = \"https://idp.example.test/jwks\"") + "edf.auth.jwt.jwks-rate-limit = 5m"))
+        .getMessage().contains("EDF_JWT_JWKS_RATE_LIMIT"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> settings("edf.auth.mode = ldap"))
         .getMessage().contains("demo or jwt"));
   }
