@@ -143,6 +143,41 @@ describe('api client', () => {
     await expect(api.listTodos()).resolves.toEqual([good]);
   });
 
+  it('follows the list\'s pages by their Link header until the last, in order', async () => {
+    const todo = (id: string) => ({ id, text: id, completed: false, version: 1, updatedBy: 'x', updatedAt: 'y' });
+    const page = (todos: unknown[], next?: string) =>
+      new Response(JSON.stringify(todos), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json', ...(next ? { Link: `<${next}>; rel="next"` } : {}) },
+      });
+    const { impl, calls } = fakeFetch([
+      () => page([todo('a'), todo('b')], '/api/todos?limit=2&cursor=c1'),
+      () => page([todo('c'), todo('d')], '/api/todos?limit=2&cursor=c2'),
+      () => page([todo('e')]),
+    ]);
+    const api = createApi(createApiClient({ getPolicy: () => policy, getToken: () => 't', fetch: impl }));
+    await expect(api.listTodos()).resolves.toEqual(['a', 'b', 'c', 'd', 'e'].map(todo));
+    expect(calls.map((c) => c.url)).toEqual(['/api/todos', '/api/todos?limit=2&cursor=c1', '/api/todos?limit=2&cursor=c2']);
+    expect(calls.every((c) => c.headers.Authorization === 'Bearer t')).toBe(true);
+  });
+
+  it('stops with an error when the pages go round in a circle, and never leaves the server', async () => {
+    const looping = () =>
+      new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json', Link: '</api/todos?cursor=same>; rel="next"' } });
+    const { impl, calls } = fakeFetch([looping, looping, looping]);
+    const api = createApi(createApiClient({ getPolicy: () => policy, fetch: impl }));
+    const error = (await api.listTodos().catch((e: unknown) => e)) as RequestError;
+    expect(error.kind).toBe('protocol');
+    expect(calls).toHaveLength(2);
+
+    const away = fakeFetch([
+      () => new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json', Link: '<https://elsewhere.example/api/todos>; rel="next"' } }),
+    ]);
+    const api2 = createApi(createApiClient({ getPolicy: () => policy, getToken: () => 't', fetch: away.impl }));
+    await expect(api2.listTodos()).resolves.toEqual([]);
+    expect(away.calls).toHaveLength(1);
+  });
+
   it('puts the expected version of a delete into the query', async () => {
     const { impl, calls } = fakeFetch([() => json(202, { commandId: 'c', entityId: 'e', status: 'accepted' })]);
     const api = createApi(createApiClient({ getPolicy: () => policy, fetch: impl }));

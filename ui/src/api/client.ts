@@ -8,7 +8,7 @@ import { entityIdInText } from '../log/logEntity';
 import { redactJson, redactText } from '../log/logStore';
 import { isObject } from '../shared/validate';
 import type { NetworkGate } from './networkGate';
-import { RequestError, withRetry, type RetryHooks, type RetryPolicy } from './retryPolicy';
+import { RequestError, parseRetryAfter, withRetry, type RetryHooks, type RetryPolicy } from './retryPolicy';
 import type { Problem } from './types';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -104,7 +104,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const level = response.status >= 500 ? 'error' : 'warn';
       log({ channel: 'http', direction: 'in', level, summary, ...(detail ? { detail } : {}), ...answerAbout });
       const message = problem?.detail ?? problem?.title ?? (response.statusText || `HTTP ${response.status}`);
-      throw new RequestError('http', message, response.status, problem ?? undefined);
+      const failure = new RequestError('http', message, response.status, problem ?? undefined);
+      failure.retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
+      throw failure;
     }
     log({ channel: 'http', direction: 'in', level: 'ok', summary, ...(detail ? { detail } : {}), ...answerAbout });
     let data: unknown = null;

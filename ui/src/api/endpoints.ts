@@ -1,6 +1,7 @@
 /** The server's HTTP API, one function per endpoint, all through the shared client. */
 import { isFiniteNumber, isObject, isString, readChaosSettings, readCommandError, readTodo } from '../shared/validate';
-import type { ApiClient } from './client';
+import type { ApiClient, ApiResponse } from './client';
+import { nextLink } from './linkHeader';
 import type { NetworkGate } from './networkGate';
 import type { RetryHooks } from './retryPolicy';
 import { RequestError } from './retryPolicy';
@@ -57,6 +58,7 @@ function readCommandStatus(data: unknown): CommandStatus {
 export interface Api {
   createSession(userId: string, signal?: AbortSignal): Promise<Session>;
   wsTicket(): Promise<WsTicket>;
+  /** Every todo, page after page (the server's Link header names the next). */
   listTodos(signal?: AbortSignal): Promise<Todo[]>;
   /** One todo, or null when the server does not have it (404). */
   getTodo(id: string, signal?: AbortSignal): Promise<Todo | null>;
@@ -67,6 +69,11 @@ export interface Api {
   getChaos(): Promise<ChaosSettings>;
   putChaos(settings: ChaosSettings): Promise<ChaosSettings>;
 }
+
+const TODOS = '/api/todos';
+
+/** A bound on the pages of one list (the server's largest page is 500 todos). */
+const MAX_PAGES = 1000;
 
 /** `gate`: while the network is away, commands wait for it without spending attempts. */
 export function createApi(client: ApiClient, gate?: NetworkGate): Api {
@@ -110,9 +117,18 @@ export function createApi(client: ApiClient, gate?: NetworkGate): Api {
     },
 
     async listTodos(signal) {
-      const { data } = await client.request({ method: 'GET', path: '/api/todos', ...(signal ? { signal } : {}) });
-      if (!Array.isArray(data)) throw protocolError('GET /api/todos');
-      return data.map(readTodo).filter((t): t is Todo => t !== null);
+      // The server pages the list: each page names the next in its Link header, absent on the last.
+      const todos: Todo[] = [];
+      const asked = new Set<string>();
+      for (let path: string | null = TODOS; path !== null; ) {
+        if (asked.has(path) || asked.size >= MAX_PAGES) throw protocolError('GET /api/todos: its pages do not end');
+        asked.add(path);
+        const { data, headers }: ApiResponse<unknown> = await client.request({ method: 'GET', path, ...(signal ? { signal } : {}) });
+        if (!Array.isArray(data)) throw protocolError('GET /api/todos');
+        todos.push(...data.map(readTodo).filter((t): t is Todo => t !== null));
+        path = nextLink(headers?.get('Link'), TODOS);
+      }
+      return todos;
     },
 
     async getTodo(id, signal) {

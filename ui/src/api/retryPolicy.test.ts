@@ -5,6 +5,7 @@ import {
   backoffDelayMs,
   describeFailure,
   isRetryable,
+  parseRetryAfter,
   withRetry,
   type RetryInfo,
   type RetryPolicy,
@@ -42,14 +43,14 @@ describe('backoff', () => {
 });
 
 describe('isRetryable', () => {
-  it('retries network errors, timeouts and 5xx', () => {
+  it('retries network errors, timeouts, 5xx and 429 (a limit that refills)', () => {
     expect(isRetryable(new RequestError('network', 'down'))).toBe(true);
     expect(isRetryable(new RequestError('timeout', 'slow'))).toBe(true);
-    for (const s of [500, 502, 503, 504]) expect(isRetryable(http(s))).toBe(true);
+    for (const s of [429, 500, 502, 503, 504]) expect(isRetryable(http(s))).toBe(true);
   });
 
-  it('never retries 4xx, cancellations, unreadable answers or foreign errors', () => {
-    for (const s of [400, 401, 403, 404, 408, 409, 413, 422, 429]) expect(isRetryable(http(s))).toBe(false);
+  it('never retries another 4xx, cancellations, unreadable answers or foreign errors', () => {
+    for (const s of [400, 401, 403, 404, 408, 409, 413, 422]) expect(isRetryable(http(s))).toBe(false);
     expect(isRetryable(new RequestError('aborted', 'stop'))).toBe(false);
     expect(isRetryable(new RequestError('protocol', 'bad json'))).toBe(false);
     expect(isRetryable(new Error('bug'))).toBe(false);
@@ -96,6 +97,32 @@ describe('withRetry', () => {
     await vi.advanceTimersByTimeAsync(100);
     await expect(promise).resolves.toBe('ok');
     expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it("waits at least the server's Retry-After before retrying a 429", async () => {
+    const limited = http(429);
+    limited.retryAfterMs = 700;
+    const attempt = vi.fn().mockRejectedValueOnce(limited).mockResolvedValueOnce('ok');
+    const retries: RetryInfo[] = [];
+    const promise = withRetry(attempt, policy, { random: () => 0.5, onRetry: (info) => retries.push(info) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(retries[0]).toMatchObject({ failedAttempt: 1, delayMs: 700 });
+    await vi.advanceTimersByTimeAsync(699);
+    expect(attempt).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(promise).resolves.toBe('ok');
+    expect(attempt).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives up at once when the Retry-After is longer than the policy ever waits', async () => {
+    const limited = http(429);
+    limited.retryAfterMs = 60_000;
+    const attempt = vi.fn().mockRejectedValue(limited);
+    const onRetry = vi.fn();
+    const error = await withRetry(attempt, policy, { onRetry }).catch((e: unknown) => e);
+    expect((error as RequestError).status).toBe(429);
+    expect(attempt).toHaveBeenCalledTimes(1);
+    expect(onRetry).not.toHaveBeenCalled();
   });
 
   it('never retries a 4xx', async () => {
@@ -161,5 +188,18 @@ describe('withRetry', () => {
     expect(error.kind).toBe('aborted');
     await vi.advanceTimersByTimeAsync(10_000);
     expect(attempt).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP dates, and nothing else', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(' 0 ')).toBe(0);
+    const now = Date.parse('Mon, 30 Nov 2026 20:00:00 GMT');
+    expect(parseRetryAfter('Mon, 30 Nov 2026 20:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('Mon, 30 Nov 2026 19:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter('-1')).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@
  * - exponential backoff with full jitter: before retry n the client waits a random time in
  *   [0, min(maxDelayMs, baseDelayMs * 2^(n-1))) (the "full jitter" of the AWS architecture blog),
  * - a timeout per attempt,
- * - only network errors, timeouts and 5xx answers are retried, never a 4xx,
+ * - only network errors, timeouts, 5xx and 429 answers are retried, no other 4xx,
+ * - a `Retry-After` from the server (429 over a limit, 503) is a floor for the wait; one longer
+ *   than the policy's `maxDelayMs` is not waited for: the error is thrown at once,
  * - at most `maxAttempts` attempts (the first one included), then the last error is thrown,
  * - with a {@link NetworkGate}: while the network is away no attempt starts (`onWaitingForNetwork`),
  *   and an attempt that failed while it was away does not count: offline time spends no budget.
@@ -52,6 +54,8 @@ export class RequestError extends Error {
   readonly problem: Problem | undefined;
   /** How many attempts were made before this error was given up on. */
   attempts = 1;
+  /** The server's `Retry-After`, in milliseconds, when it sent one. */
+  retryAfterMs: number | undefined;
 
   constructor(kind: FailureKind, message: string, status?: number, problem?: Problem) {
     super(message);
@@ -62,7 +66,10 @@ export class RequestError extends Error {
   }
 }
 
-/** Network errors, timeouts and 5xx may succeed when tried again; nothing else is retried. */
+/**
+ * Network errors, timeouts, 5xx and 429 (a limit that refills: nothing was accepted) may succeed
+ * when tried again; nothing else is retried.
+ */
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof RequestError)) return false;
   switch (error.kind) {
@@ -70,10 +77,23 @@ export function isRetryable(error: unknown): boolean {
     case 'timeout':
       return true;
     case 'http':
-      return error.status !== undefined && error.status >= 500 && error.status <= 599;
+      return error.status === 429 || (error.status !== undefined && error.status >= 500 && error.status <= 599);
     default:
       return false;
   }
+}
+
+/**
+ * A `Retry-After` header in milliseconds: delta-seconds or an HTTP date (RFC 9110, 10.2.3);
+ * undefined when absent or unreadable, never negative.
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+  if (value == null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // an HTTP date starts with the day's name: "Sun, 06 Nov 1994 08:49:37 GMT"
+  const at = /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** Upper bound of the wait before retry number `retry` (1 = the first retry). */
@@ -168,7 +188,10 @@ export async function withRetry<T>(
       // The network went away under this attempt: it does not count; the next one waits for it.
       if (gate && !gate.isUp()) continue;
       if (n >= maxAttempts) throw error;
-      const delayMs = backoffDelayMs(n, policy, random);
+      const retryAfterMs = error.retryAfterMs ?? 0;
+      // the server wants a longer pause than this policy ever waits: say so now, not later
+      if (retryAfterMs > policy.maxDelayMs) throw error;
+      const delayMs = Math.max(retryAfterMs, backoffDelayMs(n, policy, random));
       options.onRetry?.({ failedAttempt: n, nextAttempt: n + 1, delayMs, error });
       await sleep(delayMs, options.signal);
       n++;

@@ -20,5 +20,9 @@ describe('describeClose', () => {
       'dropped on purpose (simulated): reconnecting when the time is up, then resuming after seq 14',
     );
     expect(describeClose({ code: 1006, reason: '', wasClean: false }, null).summary).toBe('connection lost (1006); reconnecting with backoff');
+    expect(describeClose({ code: 4029, reason: 'too many sockets', wasClean: true }, null)).toEqual({
+      summary: 'refused (4029, too many sockets): this user has too many windows open; close one, reconnecting with backoff',
+      level: 'error',
+    });
   });
 });

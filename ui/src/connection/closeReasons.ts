@@ -18,6 +18,8 @@ export function describeClose(info: CloseInfo, cursor: Cursor | null): { summary
       return { summary: `server error ${code}: reconnecting with backoff${then}`, level: 'error' };
     case 4008:
       return { summary: `slow consumer ${code}: this window fell behind; reconnecting${then}`, level: 'warn' };
+    case 4029:
+      return { summary: `refused ${code}: this user has too many windows open; close one, reconnecting with backoff${then}`, level: 'error' };
     case CLOSE_NO_TRAFFIC:
       if (info.byClient) return { summary: `dead socket: ${info.reason}; closed it, reconnecting${then}`, level: 'warn' };
       break;

@@ -17,6 +17,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.Link;
+import org.apache.pekko.http.javadsl.model.headers.LinkParams;
+import org.apache.pekko.http.javadsl.model.headers.LinkValue;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -36,6 +40,8 @@ final class ApiRoutes extends RouteSupport {
   private final ClusterSharding sharding;
   private final BooleanSupplier accepting;
   private final Optional<JwtVerifier> jwt;
+  /** Commands per user, on this node (edf.limits.commands). */
+  private final RateLimiter commands;
 
   ApiRoutes(
       ActorSystem<?> system,
@@ -51,6 +57,7 @@ final class ApiRoutes extends RouteSupport {
     this.sharding = ClusterSharding.get(system);
     this.accepting = accepting;
     this.jwt = settings.authMode() == Settings.AuthMode.JWT ? Optional.of(new JwtVerifier(settings.jwt())) : Optional.empty();
+    this.commands = new RateLimiter(settings.limits().commands());
   }
 
   Route route() {
@@ -116,14 +123,14 @@ final class ApiRoutes extends RouteSupport {
         pathEnd(
             () ->
                 concat(
-                    get(() -> chaos.flaky(dice -> onSuccess(ask(readModel, TodoReadModel.GetAll::new), list -> ok(list)))),
+                    get(() -> listTodos()),
                     post(
                         () ->
                             jsonBody(
                                 body -> {
                                   Requests.Create create = requests.create(body);
                                   String id = create.id() != null ? create.id() : UUID.randomUUID().toString();
-                                  return command(userId, "POST /api/todos " + canonical(body), dice -> newCommand(TodoCommand.Type.CREATE, id, userId, create.text(), null, null, dice));
+                                  return command(userId, "POST /api/todos " + canonical(body), true, dice -> newCommand(TodoCommand.Type.CREATE, id, userId, create.text(), null, null, dice));
                                 })))),
         path(
             PathMatchers.segment(),
@@ -140,7 +147,7 @@ final class ApiRoutes extends RouteSupport {
                           return jsonBody(
                               body -> {
                                 Requests.Update update = requests.update(body);
-                                return command(userId, "PATCH " + id + " " + canonical(body),
+                                return command(userId, "PATCH " + id + " " + canonical(body), false,
                                     dice -> newCommand(TodoCommand.Type.UPDATE, id, userId, update.text(), update.completed(), update.expectedVersion(), dice));
                               });
                         }),
@@ -151,10 +158,41 @@ final class ApiRoutes extends RouteSupport {
                               "expectedVersion",
                               raw -> {
                                 Long expected = raw.map(v -> Requests.version("expectedVersion", v)).orElse(null);
-                                return command(userId, "DELETE " + id + " " + expected,
+                                return command(userId, "DELETE " + id + " " + expected, false,
                                     dice -> newCommand(TodoCommand.Type.DELETE, id, userId, null, null, expected, dice));
                               });
                         }))));
+  }
+
+  /**
+   * GET /api/todos: one page (`limit`, default and maximum from edf.limits) after `cursor`, as a JSON
+   * array; when more follow, `Link: </api/todos?limit=N&cursor=C>; rel=next` (RFC 8288).
+   */
+  private Route listTodos() {
+    return parameterOptional("limit", rawLimit -> parameterOptional("cursor", rawCursor -> {
+      int limit = rawLimit.map(ApiRoutes::pageLimit).orElse(settings.limits().pageSize());
+      if (limit > settings.limits().maxPageSize())
+        throw new Problem.InvalidRequest("limit", "must be an integer from 1 to " + settings.limits().maxPageSize());
+      TodoReadModel.Position after = rawCursor.map(TodoReadModel.Position::fromCursor).orElse(null);
+      return chaos.flaky(dice -> onSuccess(
+          ask(readModel, (ActorRef<TodoReadModel.Page> r) -> new TodoReadModel.GetPage(after, limit, r)),
+          page -> page.next() == null
+              ? ok(page.todos())
+              : respondWithHeader(
+                  Link.create(LinkValue.create(
+                      Uri.create("/api/todos?limit=" + limit + "&cursor=" + page.next().cursor()), LinkParams.next)),
+                  () -> ok(page.todos()))));
+    }));
+  }
+
+  private static int pageLimit(String raw) {
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1) return limit;
+    } catch (NumberFormatException e) {
+      // the 400 below
+    }
+    throw new Problem.InvalidRequest("limit", "must be an integer from 1 to the maximum page size");
   }
 
   private static TodoCommand newCommand(
@@ -166,9 +204,11 @@ final class ApiRoutes extends RouteSupport {
 
   /**
    * Accepts a command through the user's ledger (exactly once per Idempotency-Key) and answers 202,
-   * or, when the dice say the response is lost, 500 although the command was accepted.
+   * or, when the dice say the response is lost, 500 although the command was accepted. Limited per
+   * user (edf.limits.commands); a `create` also by the todo limits, which the ledger applies to new
+   * commands only (a retry of an accepted create still gets its 202).
    */
-  private Route command(String userId, String request, Function<Chaos.Dice, TodoCommand> build) {
+  private Route command(String userId, String request, boolean create, Function<Chaos.Dice, TodoCommand> build) {
     return optionalHeaderValueByName(
         "Idempotency-Key",
         key -> {
@@ -179,21 +219,21 @@ final class ApiRoutes extends RouteSupport {
             return complete(problem.of(StatusCodes.SERVICE_UNAVAILABLE, "shutting-down",
                 "The server is shutting down and accepts no commands; retry against another node or later"));
           }
-          return chaos.flaky(
+          return limited(commands, userId, "too-many-commands", "commands of yours a second", () -> chaos.flaky(
               dice -> {
                 TodoCommand command = build.apply(dice);
                 EntityRef<UserLedger.Command> ledger = sharding.entityRefFor(UserLedger.ENTITY_TYPE_KEY, userId);
-                CompletionStage<StatusReply<UserLedger.Receipt>> reply =
-                    ledger.ask(r -> new UserLedger.Accept(command, key.orElse(null), fingerprint, r), timeout);
+                CompletionStage<String> refusal = create
+                    ? ask(readModel, (ActorRef<TodoReadModel.Counts> r) -> new TodoReadModel.GetCounts(userId, r)).thenApply(this::todoLimit)
+                    : java.util.concurrent.CompletableFuture.completedFuture(null);
+                CompletionStage<StatusReply<UserLedger.Receipt>> reply = refusal.thenCompose(refused ->
+                    ledger.ask(r -> new UserLedger.Accept(command, key.orElse(null), fingerprint, refused, r), timeout));
                 return onComplete(
                     reply,
                     result -> {
                       if (result.isFailure()) return unavailable(result.failed().get());
                       StatusReply<UserLedger.Receipt> status = result.get();
-                      if (status.isError()) {
-                        return complete(problem.of(StatusCodes.UNPROCESSABLE_ENTITY, "idempotency-key-reused",
-                            "This Idempotency-Key was already used for a different request"));
-                      }
+                      if (status.isError()) return refused(status.getError().getMessage());
                       if (dice.lostResponse()) {
                         return complete(problem.of(StatusCodes.INTERNAL_SERVER_ERROR, "lost-response",
                             "Simulated failure after the command was accepted: retry with the same Idempotency-Key"));
@@ -203,8 +243,42 @@ final class ApiRoutes extends RouteSupport {
                           Location.create("/api/commands/" + receipt.commandId()),
                           () -> complete(StatusCodes.ACCEPTED, receipt, Jackson.marshaller(mapper)));
                     });
-              });
+              }));
         });
+  }
+
+  /** Whether one more todo would break a todo limit: the limit's problem type, or null. */
+  private String todoLimit(TodoReadModel.Counts counts) {
+    if (counts.todos() >= settings.limits().todos()) return TOO_MANY_TODOS;
+    if (counts.ofUser() >= settings.limits().todosPerUser()) return TOO_MANY_TODOS_PER_USER;
+    return null;
+  }
+
+  private static final String TOO_MANY_TODOS = "too-many-todos";
+  private static final String TOO_MANY_TODOS_PER_USER = "too-many-todos-per-user";
+
+  /**
+   * Todos are counted down only when deleted, so the wait is a guess; a full queue drains a command
+   * at a time (each waits its processing delay).
+   */
+  private static final long TODO_LIMIT_RETRY_AFTER_SECONDS = 60;
+  private static final long QUEUE_FULL_RETRY_AFTER_SECONDS = 1;
+
+  /** The ledger's answer when it accepted nothing. */
+  private Route refused(String reason) {
+    return switch (reason) {
+      case UserLedger.QUEUE_FULL -> tooMany("queue-full",
+          "This todo already has " + settings.limits().queuedPerTodo() + " commands waiting; nothing was accepted, try again shortly",
+          QUEUE_FULL_RETRY_AFTER_SECONDS);
+      case TOO_MANY_TODOS -> tooMany(TOO_MANY_TODOS,
+          "There are " + settings.limits().todos() + " todos already; nothing was accepted, delete some first", TODO_LIMIT_RETRY_AFTER_SECONDS);
+      case TOO_MANY_TODOS_PER_USER -> tooMany(TOO_MANY_TODOS_PER_USER,
+          "You have created " + settings.limits().todosPerUser() + " todos already; nothing was accepted, delete some of yours first",
+          TODO_LIMIT_RETRY_AFTER_SECONDS);
+      case UserLedger.KEY_REUSED -> complete(problem.of(StatusCodes.UNPROCESSABLE_ENTITY, "idempotency-key-reused",
+          "This Idempotency-Key was already used for a different request"));
+      default -> throw new IllegalStateException("unknown refusal from the ledger: " + reason);
+    };
   }
 
   private Route commandStatus(String userId, String commandId) {

@@ -17,10 +17,13 @@ import org.apache.pekko.pattern.Patterns;
  */
 final class ChaosRoutes extends RouteSupport {
   private final ActorRef<Chaos.Command> chaos;
+  /** Changes per user, on this node (edf.limits.chaos-changes). */
+  private final RateLimiter changes;
 
   ChaosRoutes(ActorSystem<?> system, Settings settings, ActorRef<Chaos.Command> chaos) {
     super(system, settings);
     this.chaos = chaos;
+    this.changes = new RateLimiter(settings.limits().chaosChanges());
   }
 
   /** /api/chaos: anyone signed in reads it; who may change it is {@link #mayChange}'s call. */
@@ -77,9 +80,9 @@ final class ChaosRoutes extends RouteSupport {
     return jsonBody(
         body -> {
           ChaosSettings.Patch patch = requests.chaos(body);
-          return onSuccess(
+          return limited(changes, caller.userId(), "too-many-chaos-changes", "chaos changes of yours", () -> onSuccess(
               ask(chaos, (ActorRef<Chaos.Updated> r) -> new Chaos.Update(patch, caller.userId(), r)),
-              updated -> updated.error() != null ? complete(problem.invalid(updated.error())) : ok(view(updated.current())));
+              updated -> updated.error() != null ? complete(problem.invalid(updated.error())) : ok(view(updated.current()))));
         });
   }
 

@@ -53,10 +53,20 @@ public final class CommandProcessor
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Queue a command; answered with {@link Enqueued} once it is stored (or was already). */
-  public record Enqueue(TodoCommand command, ActorRef<Enqueued> replyTo) implements Command {}
+  /**
+   * Queue a command; answered with {@link Enqueued} once it is stored (or was already), or with
+   * {@link QueueFull} when `max-queued` commands wait already (then, and for every repeat of it, it
+   * is never queued: the refusal is stored).
+   */
+  public record Enqueue(TodoCommand command, ActorRef<EnqueueReply> replyTo) implements Command {}
 
-  public record Enqueued(String commandId) implements CborSerializable {}
+  public sealed interface EnqueueReply extends CborSerializable {
+    String commandId();
+  }
+
+  public record Enqueued(String commandId) implements EnqueueReply {}
+
+  public record QueueFull(String commandId) implements EnqueueReply {}
 
   /** How many commands wait in this todo's queue (the one in its delay included). */
   public record GetQueued(ActorRef<Integer> replyTo) implements Command {}
@@ -86,14 +96,24 @@ public final class CommandProcessor
   /** The head of the queue was processed; `outcome.data()` is the todo after it when it succeeded. */
   public record Processed(CommandOutcome outcome) implements Event {}
 
-  /** The stored form of {@link State}. */
-  public record Snapshot(Todo todo, List<TodoCommand> queue, List<CommandOutcome> recent) implements Stored {}
+  /**
+   * A command was refused because the queue was full: a repeat of its Enqueue (one still on its
+   * way, or after the ledger's restart) is refused again, never queued. Not tagged: the read side
+   * has nothing to learn from it.
+   */
+  public record Refused(String commandId) implements Event {}
+
+  /** The stored form of {@link State}; `refused` is null in snapshots stored before it existed. */
+  public record Snapshot(Todo todo, List<TodoCommand> queue, List<CommandOutcome> recent, List<String> refused)
+      implements Stored {}
 
   /** Changed only by the event handler; copied into a {@link Snapshot} when one is stored. */
   public static final class State {
     Todo todo;
     final ArrayDeque<TodoCommand> queue = new ArrayDeque<>();
     final Map<String, CommandOutcome> recent = Bounded.map(RECENT);
+    /** The newest refused command ids (the values mean nothing). */
+    final Map<String, Boolean> refused = Bounded.map(RECENT);
 
     boolean isQueued(String commandId) {
       for (TodoCommand c : queue) if (c.commandId().equals(commandId)) return true;
@@ -111,7 +131,7 @@ public final class CommandProcessor
     void wake(String entityId);
   }
 
-  public static void init(ActorSystem<?> system, ActorRef<Topic.Command<TodoEvent>> events) {
+  public static void init(ActorSystem<?> system, ActorRef<Topic.Command<TodoEvent>> events, int maxQueued) {
     ClusterSharding sharding = ClusterSharding.get(system);
     Outlet outlet =
         new Outlet() {
@@ -133,15 +153,18 @@ public final class CommandProcessor
           }
         };
     sharding.init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), outlet, Clock.systemUTC(), ctx.getShard()))
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), maxQueued, outlet, Clock.systemUTC(), ctx.getShard()))
             .withStopMessage(Stop.INSTANCE));
   }
 
-  /** @param shard asked to passivate this entity once its todo is deleted and nothing waits; null in tests */
+  /**
+   * @param maxQueued the most commands that may wait in the queue (edf.limits.queued-per-todo)
+   * @param shard asked to passivate this entity once its todo is deleted and nothing waits; null in tests
+   */
   public static Behavior<Command> create(
-      String entityId, Outlet outlet, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
+      String entityId, int maxQueued, Outlet outlet, Clock clock, ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new CommandProcessor(ctx, timers, entityId, outlet, clock, shard)));
+        ctx -> Behaviors.withTimers(timers -> new CommandProcessor(ctx, timers, entityId, maxQueued, outlet, clock, shard)));
   }
 
   public static PersistenceId persistenceId(String entityId) {
@@ -151,6 +174,7 @@ public final class CommandProcessor
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final String entityId;
+  private final int maxQueued;
   private final Outlet outlet;
   private final Clock clock;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
@@ -162,6 +186,7 @@ public final class CommandProcessor
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       String entityId,
+      int maxQueued,
       Outlet outlet,
       Clock clock,
       ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -171,6 +196,7 @@ public final class CommandProcessor
     this.context = context;
     this.timers = timers;
     this.entityId = entityId;
+    this.maxQueued = maxQueued;
     this.outlet = outlet;
     this.clock = clock;
     this.shard = shard;
@@ -204,6 +230,11 @@ public final class CommandProcessor
         enqueue.replyTo().tell(new Enqueued(commandId));
         outlet.outcome(done);
       });
+    }
+    if (state.refused.containsKey(commandId) || state.queue.size() >= maxQueued) {
+      QueueFull full = new QueueFull(commandId);
+      if (state.refused.containsKey(commandId)) return Effect().none().thenRun(s -> enqueue.replyTo().tell(full));
+      return Effect().persist(new Refused(commandId)).thenRun(s -> enqueue.replyTo().tell(full));
     }
     return Effect()
         .persist(new Queued(enqueue.command()))
@@ -262,6 +293,10 @@ public final class CommandProcessor
           state.recent.put(outcome.commandId(), outcome);
           return state;
         })
+        .onEvent(Refused.class, (state, refused) -> {
+          state.refused.put(refused.commandId(), Boolean.TRUE);
+          return state;
+        })
         .build();
   }
 
@@ -274,7 +309,7 @@ public final class CommandProcessor
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(TAG);
+    return event instanceof Refused ? Set.of() : Set.of(TAG);
   }
 
   /** Snapshots keep recovery short; the events stay: the read side replays them. */
@@ -288,7 +323,8 @@ public final class CommandProcessor
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return new Snapshot(state.todo, List.copyOf(state.queue), List.copyOf(state.recent.values()));
+        return new Snapshot(
+            state.todo, List.copyOf(state.queue), List.copyOf(state.recent.values()), List.copyOf(state.refused.keySet()));
       }
 
       @Override
@@ -298,6 +334,7 @@ public final class CommandProcessor
         state.todo = snapshot.todo();
         state.queue.addAll(snapshot.queue());
         snapshot.recent().forEach(o -> state.recent.put(o.commandId(), o));
+        if (snapshot.refused() != null) snapshot.refused().forEach(id -> state.refused.put(id, Boolean.TRUE));
         return state;
       }
     };

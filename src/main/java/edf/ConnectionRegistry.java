@@ -112,6 +112,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   private final Function<String, RecipientRef<UserLedger.Command>> ledgers;
   private final Duration resumeTimeout;
   private final int maxPending;
+  private final int maxSocketsPerUser;
   private final Map<String, Set<ActorRef<SocketSession.Out>>> byUser = new HashMap<>();
   private final Map<ActorRef<SocketSession.Out>, SocketInfo> sockets = new HashMap<>();
   private final Map<String, Set<ActorRef<SocketSession.Out>>> subscribers =
@@ -133,12 +134,13 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       ActorRef<Topic.Command<TodoEvent>> events,
       Function<String, RecipientRef<UserLedger.Command>> ledgers,
       Duration resumeTimeout,
-      int maxPending) {
+      int maxPending,
+      int maxSocketsPerUser) {
     return Behaviors.setup(
         ctx -> {
           deliveries.tell(Topic.subscribe(ctx.messageAdapter(Delivery.class, WrappedDelivery::new)));
           events.tell(Topic.subscribe(ctx.messageAdapter(TodoEvent.class, WrappedEvent::new)));
-          return new ConnectionRegistry(ctx, wire, ledgers, resumeTimeout, maxPending);
+          return new ConnectionRegistry(ctx, wire, ledgers, resumeTimeout, maxPending, maxSocketsPerUser);
         });
   }
 
@@ -151,12 +153,14 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       Wire wire,
       Function<String, RecipientRef<UserLedger.Command>> ledgers,
       Duration resumeTimeout,
-      int maxPending) {
+      int maxPending,
+      int maxSocketsPerUser) {
     super(context);
     this.wire = wire;
     this.ledgers = ledgers;
     this.resumeTimeout = resumeTimeout;
     this.maxPending = maxPending;
+    this.maxSocketsPerUser = maxSocketsPerUser;
   }
 
   @Override
@@ -181,6 +185,14 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private Behavior<Command> onRegister(Register register) {
     ActorRef<SocketSession.Out> socket = register.socket();
+    Set<ActorRef<SocketSession.Out>> own = byUser.get(register.userId());
+    if (own != null && own.size() >= maxSocketsPerUser && !own.contains(socket)) {
+      // refused before it is known here: no position, no topics, no presence; closing one lets the next in
+      socket.tell(new SocketSession.Push(wire.error("too-many-sockets",
+          "At most " + maxSocketsPerUser + " sockets per user on this server; close one to open another")));
+      socket.tell(new SocketSession.Close(SocketSession.TOO_MANY_SOCKETS, "too many sockets"));
+      return this;
+    }
     if (sockets.putIfAbsent(socket, new SocketInfo(register.userId(), register.windowId())) != null) return this;
     byUser.computeIfAbsent(register.userId(), u -> new HashSet<>()).add(socket);
     getContext().watchWith(socket, new SocketTerminated(socket));

@@ -60,14 +60,14 @@ public final class Guardian {
                   ConnectionRegistry.create(
                       wire, deliveries, events,
                       userId -> sharding.entityRefFor(UserLedger.ENTITY_TYPE_KEY, userId),
-                      settings.resumeTimeout(), settings.outgoingBuffer()),
+                      settings.resumeTimeout(), settings.outgoingBuffer(), settings.limits().socketsPerUser()),
                   "connection-registry");
           system.receptionist().tell(Receptionist.register(ConnectionRegistry.KEY, registry));
           ActorRef<Topic.Command<Chaos.Current>> chaosTopic =
               ctx.spawn(Topic.create(Chaos.Current.class, Chaos.TOPIC), "chaos-topic");
           ActorRef<Chaos.Command> chaos =
               ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry, chaosTopic), "chaos");
-          CommandProcessor.init(system, events);
+          CommandProcessor.init(system, events, settings.limits().queuedPerTodo());
           TicketRegistry.init(system, Clock.systemUTC());
           UserLedger.init(system, settings, deliveries);
           ActorRef<TodoReadModel.Command> readModel =

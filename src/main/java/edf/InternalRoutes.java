@@ -21,12 +21,15 @@ final class InternalRoutes extends RouteSupport {
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final ClusterSharding sharding;
   private final Wire wire;
+  /** Events per addressed user, on this node (edf.limits.events). */
+  private final RateLimiter events;
 
   InternalRoutes(ActorSystem<?> system, Settings settings, ActorRef<ConnectionRegistry.Command> registry) {
     super(system, settings);
     this.registry = registry;
     this.sharding = ClusterSharding.get(system);
     this.wire = new Wire(mapper);
+    this.events = new RateLimiter(settings.limits().events());
   }
 
   Route route() {
@@ -43,10 +46,12 @@ final class InternalRoutes extends RouteSupport {
     return jsonBody(
         body -> {
           Requests.Event event = requests.event(body);
-          sharding
-              .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
-              .tell(new UserLedger.Notify(wire.payload(event.payload())));
-          return complete(StatusCodes.ACCEPTED, Map.of("status", "accepted"), Jackson.marshaller(mapper));
+          return limited(events, event.userId(), "too-many-events", "events for user " + event.userId() + " a second", () -> {
+            sharding
+                .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
+                .tell(new UserLedger.Notify(wire.payload(event.payload())));
+            return complete(StatusCodes.ACCEPTED, Map.of("status", "accepted"), Jackson.marshaller(mapper));
+          });
         });
   }
 

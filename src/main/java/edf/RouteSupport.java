@@ -55,6 +55,19 @@ abstract class RouteSupport extends AllDirectives {
         problem.of(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "The server is busy; try again later"));
   }
 
+  /** 429: the limit named by `type` (docs/protocol.md, "Limits") was reached; try again in `retryAfterSeconds`. */
+  protected Route tooMany(String type, String detail, long retryAfterSeconds) {
+    return complete(problem.of(StatusCodes.TOO_MANY_REQUESTS, type, detail)
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(retryAfterSeconds)));
+  }
+
+  /** Lets `inner` through when `key` has a token left in `limiter`, else answers 429 with `type`. */
+  protected Route limited(RateLimiter limiter, String key, String type, String what, Supplier<Route> inner) {
+    RateLimiter.Decision decision = limiter.take(key);
+    if (decision.allowed()) return inner.get();
+    return tooMany(type, "Too many " + what + "; try again in " + decision.retryAfterSeconds() + " s", decision.retryAfterSeconds());
+  }
+
   protected Route jsonBody(Function<JsonNode, Route> inner) {
     return extractRequestEntity(
         entity -> {

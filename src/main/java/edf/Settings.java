@@ -29,6 +29,7 @@ public record Settings(
     Duration resumeTimeout,
     Duration drainTimeout,
     Presence.Timing presence,
+    Limits limits,
     AuthMode authMode,
     Jwt jwt,
     boolean chaosDemoAnyoneMayChange) {
@@ -148,6 +149,7 @@ public record Settings(
         edf.getDuration("delivery.resume-timeout"),
         edf.getDuration("shutdown.drain-timeout"),
         new Presence.Timing(edf.getDuration("presence.silence-timeout"), edf.getDuration("presence.refresh-interval")),
+        Limits.fromConfig(edf.getConfig("limits")),
         authMode,
         jwt,
         edf.getBoolean("chaos.demo-anyone-may-change"));

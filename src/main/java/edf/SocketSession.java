@@ -39,6 +39,8 @@ public final class SocketSession {
   public static final int TOO_BIG = 1009;
   public static final int INTERNAL_ERROR = 1011;
   public static final int SLOW_CONSUMER = 4008;
+  /** The user has edf.limits.sockets-per-user sockets on this node already (after an `error` saying so). */
+  public static final int TOO_MANY_SOCKETS = 4029;
 
   /** What the registry and the session itself send to a socket's outgoing stream. */
   public sealed interface Out {}

@@ -15,9 +15,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = CommandProcessor.Queued.class, name = "processor.queued.v1"),
   @JsonSubTypes.Type(value = CommandProcessor.Processed.class, name = "processor.processed.v1"),
   @JsonSubTypes.Type(value = CommandProcessor.Snapshot.class, name = "processor.snapshot.v1"),
+  @JsonSubTypes.Type(value = CommandProcessor.Refused.class, name = "processor.refused.v1"),
   @JsonSubTypes.Type(value = UserLedger.EpochStarted.class, name = "ledger.epoch-started.v1"),
   @JsonSubTypes.Type(value = UserLedger.Accepted.class, name = "ledger.accepted.v1"),
   @JsonSubTypes.Type(value = UserLedger.Sent.class, name = "ledger.sent.v1"),
+  @JsonSubTypes.Type(value = UserLedger.Refused.class, name = "ledger.refused.v1"),
   @JsonSubTypes.Type(value = UserLedger.Snapshot.class, name = "ledger.snapshot.v1"),
 })
 public interface Stored {}

@@ -1,13 +1,18 @@
 package edf;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -46,7 +51,47 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
 
   public sealed interface Command {}
 
-  public record GetAll(ActorRef<List<Todo>> replyTo) implements Command {}
+  /**
+   * One page of the list, in creation order (oldest first, ties by id): at most `limit` todos after
+   * `after` (null: from the start). The order comes from the todos' stored events, so a cursor
+   * means the same on every node and todos created or deleted meanwhile shift no page.
+   */
+  public record GetPage(Position after, int limit, ActorRef<Page> replyTo) implements Command {}
+
+  /** `next` is the position of the page's last todo when more follow, else null. */
+  public record Page(List<Todo> todos, Position next) {}
+
+  /** How many todos there are, in all and created by `userId` (for the limits on creates). */
+  public record GetCounts(String userId, ActorRef<Counts> replyTo) implements Command {}
+
+  public record Counts(int todos, int ofUser) {}
+
+  /** Where a todo stands in the list: when it was created, then its id. */
+  public record Position(Instant createdAt, String id) implements Comparable<Position> {
+    private static final Comparator<Position> ORDER =
+        Comparator.comparing(Position::createdAt).thenComparing(Position::id);
+
+    @Override
+    public int compareTo(Position other) {
+      return ORDER.compare(this, other);
+    }
+
+    /** The opaque `cursor` of GET /api/todos: base64url of the position. */
+    public String cursor() {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString((createdAt + " " + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a `cursor`; anything that is not one of ours is a 400 naming `cursor`. */
+    public static Position fromCursor(String cursor) {
+      try {
+        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(" ", -1);
+        if (parts.length == 2) return new Position(Instant.parse(parts[0]), Requests.uuid("cursor", parts[1]));
+      } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        // falls through to the 400 below
+      }
+      throw new Problem.InvalidRequest("cursor", "is not a cursor from a Link header of GET /api/todos");
+    }
+  }
 
   public record Get(String id, ActorRef<Optional<Todo>> replyTo) implements Command {}
 
@@ -78,7 +123,13 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
   private final StashBuffer<Command> stash;
   private final TimerScheduler<Command> timers;
   private final JdbcReadJournal journal;
-  private final Map<String, Todo> todos = new LinkedHashMap<>();
+  private final Map<String, Todo> todos = new HashMap<>();
+  /** The same todos in list order, and where each stands. */
+  private final TreeMap<Position, Todo> ordered = new TreeMap<>();
+  private final Map<String, Position> positions = new HashMap<>();
+  /** Who created each todo, and how many todos each creator has. */
+  private final Map<String, String> creators = new HashMap<>();
+  private final Map<String, Integer> createdBy = new HashMap<>();
   /** Per todo, the sequence number of the newest event applied. */
   private final Map<String, Long> applied = new HashMap<>();
   /** Queued commands: command id to todo id. */
@@ -130,7 +181,8 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(GetAll.class, this::onGetAll)
+        .onMessage(GetPage.class, this::onGetPage)
+        .onMessage(GetCounts.class, this::onGetCounts)
         .onMessage(Get.class, this::onGet)
         .onMessage(AwaitDrained.class, this::onAwaitDrained)
         .onMessage(WrappedEvent.class, this::onEvent)
@@ -194,9 +246,26 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
     new HashSet<>(pending.values()).forEach(wakeProcessor);
   }
 
-  private Behavior<Command> onGetAll(GetAll get) {
+  private Behavior<Command> onGetPage(GetPage get) {
     if (!caughtUp) return stashed(get);
-    get.replyTo().tell(List.copyOf(todos.values()));
+    var after = get.after() == null ? ordered : ordered.tailMap(get.after(), false);
+    List<Todo> page = new ArrayList<>(Math.min(get.limit(), after.size()));
+    Position last = null;
+    for (var entry : after.entrySet()) {
+      if (page.size() == get.limit()) {
+        get.replyTo().tell(new Page(List.copyOf(page), last));
+        return this;
+      }
+      page.add(entry.getValue());
+      last = entry.getKey();
+    }
+    get.replyTo().tell(new Page(List.copyOf(page), null));
+    return this;
+  }
+
+  private Behavior<Command> onGetCounts(GetCounts get) {
+    if (!caughtUp) return stashed(get);
+    get.replyTo().tell(new Counts(todos.size(), createdBy.getOrDefault(get.userId(), 0)));
     return this;
   }
 
@@ -245,9 +314,35 @@ public final class TodoReadModel extends AbstractBehavior<TodoReadModel.Command>
     }
     if (pending.remove(event.commandId()) != null) answerIfDrained();
     if (event instanceof TodoEvent.Changed changed) {
-      if (changed.data() == null) todos.remove(changed.entityId());
-      else todos.put(changed.entityId(), changed.data());
+      if (changed.data() == null) remove(changed.entityId());
+      else put(changed);
     }
+  }
+
+  /**
+   * A todo seen for the first time (its create: every event of a todo is applied in order) is
+   * placed by its creation time, the same on every node, and counted for its creator.
+   */
+  private void put(TodoEvent.Changed changed) {
+    String id = changed.entityId();
+    Position position = positions.get(id);
+    if (position == null) {
+      // in milliseconds, as the event is stored and sent between nodes (a local copy has more)
+      position = new Position(changed.data().updatedAt().truncatedTo(ChronoUnit.MILLIS), id);
+      positions.put(id, position);
+      creators.put(id, changed.changedBy());
+      createdBy.merge(changed.changedBy(), 1, Integer::sum);
+    }
+    todos.put(id, changed.data());
+    ordered.put(position, changed.data());
+  }
+
+  private void remove(String id) {
+    todos.remove(id);
+    Position position = positions.remove(id);
+    if (position != null) ordered.remove(position);
+    String creator = creators.remove(id);
+    if (creator != null) createdBy.computeIfPresent(creator, (user, n) -> n > 1 ? n - 1 : null);
   }
 
   private Behavior<Command> onTick() {

@@ -45,7 +45,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * to queue it, and the 202 goes out once the processor has stored it in its queue. Until then (and
  * after every recovery, for every command still open) the ledger repeats the Enqueue; the processor
  * ignores repeats and sends the outcome again for a command it already processed. {@link Sent} is
- * stored before a message goes to the sockets, and an outcome that comes twice is sent once.
+ * stored before a message goes to the sockets, and an outcome that comes twice is sent once. A
+ * command the processor refuses (its queue is full: {@link CommandProcessor.QueueFull}) is stored
+ * as {@link Refused} before anyone hears of it: forgotten with its key, never enqueued again, and
+ * whoever waits for its 202 gets {@link #QUEUE_FULL}.
  * Bounded: at most `max-remembered-per-user` statuses and keys, `history-size` messages.
  */
 public final class UserLedger
@@ -59,6 +62,9 @@ public final class UserLedger
 
   public static final String UNKNOWN_COMMAND = "unknown-command";
 
+  /** The reason in a StatusReply error when the todo's queue is full: nothing was accepted. */
+  public static final String QUEUE_FULL = "queue-full";
+
   /** The largest replay sent to a resuming socket (in characters, well under Artery's frame size). */
   private static final long MAX_REPLAY_CHARS = 1_000_000;
 
@@ -69,14 +75,22 @@ public final class UserLedger
 
   /**
    * Accept a command unless this key already accepted one: then answer with that first receipt,
-   * or with an error when the request (its fingerprint) differs.
+   * or with an error when the request (its fingerprint) differs. `refusal` (null when none) is
+   * the limit a new command would break (a todo limit the route found): a new command is then
+   * answered with it as the error, while a retry of an accepted one still gets its receipt.
    */
   public record Accept(
       TodoCommand command,
       String idempotencyKey,
       String fingerprint,
+      String refusal,
       ActorRef<StatusReply<Receipt>> replyTo)
-      implements Command {}
+      implements Command {
+
+    public Accept(TodoCommand command, String idempotencyKey, String fingerprint, ActorRef<StatusReply<Receipt>> replyTo) {
+      this(command, idempotencyKey, fingerprint, null, replyTo);
+    }
+  }
 
   public record Completed(CommandOutcome outcome) implements Command {}
 
@@ -113,7 +127,7 @@ public final class UserLedger
     INSTANCE
   }
 
-  private record WrappedEnqueued(CommandProcessor.Enqueued enqueued) implements Command {}
+  private record WrappedEnqueued(CommandProcessor.EnqueueReply reply) implements Command {}
 
   private enum RetryEnqueue implements Command {
     INSTANCE
@@ -167,6 +181,12 @@ public final class UserLedger
   /** A personal message numbered `seq + 1`: a command's outcome (with `outcome`) or an ingested event. */
   public record Sent(CommandOutcome outcome, String json, Instant at) implements Event {}
 
+  /**
+   * The todo's processor refused an accepted command (its queue was full): it is forgotten, with its
+   * key, so a retry with that key is a new request; never enqueued again, not even after a restart.
+   */
+  public record Refused(String commandId, String idempotencyKey) implements Event {}
+
   /** The stored form of {@link State}. */
   public record Snapshot(
       String epoch,
@@ -199,7 +219,7 @@ public final class UserLedger
 
   /** Where the ledger's work goes: the todo's processor and the user's sockets. */
   public interface Outlet {
-    void enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo);
+    void enqueue(TodoCommand command, ActorRef<CommandProcessor.EnqueueReply> replyTo);
 
     void deliver(Delivery delivery);
 
@@ -213,7 +233,7 @@ public final class UserLedger
     Outlet outlet =
         new Outlet() {
           @Override
-          public void enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo) {
+          public void enqueue(TodoCommand command, ActorRef<CommandProcessor.EnqueueReply> replyTo) {
             sharding
                 .entityRefFor(CommandProcessor.ENTITY_TYPE_KEY, command.entityId())
                 .tell(new CommandProcessor.Enqueue(command, replyTo));
@@ -254,7 +274,7 @@ public final class UserLedger
   private final Outlet outlet;
   private final Wire wire;
   private final Clock clock;
-  private final ActorRef<CommandProcessor.Enqueued> enqueuedAdapter;
+  private final ActorRef<CommandProcessor.EnqueueReply> enqueuedAdapter;
   /** Commands whose Enqueue the processor has not acknowledged in this incarnation, and who waits for the 202. */
   private final Map<String, List<Waiting>> unconfirmed = new LinkedHashMap<>();
   /** Registries that get this user's messages directly until pub-sub reaches them; one per node at most. */
@@ -282,7 +302,7 @@ public final class UserLedger
     this.outlet = outlet;
     this.wire = wire;
     this.clock = clock;
-    this.enqueuedAdapter = context.messageAdapter(CommandProcessor.Enqueued.class, WrappedEnqueued::new);
+    this.enqueuedAdapter = context.messageAdapter(CommandProcessor.EnqueueReply.class, WrappedEnqueued::new);
   }
 
   @Override
@@ -324,6 +344,9 @@ public final class UserLedger
         return Effect().none().thenRun(s -> accept.replyTo().tell(StatusReply.success(earlier.receipt())));
       }
     }
+    if (accept.refusal() != null) {
+      return Effect().none().thenRun(s -> accept.replyTo().tell(StatusReply.error(accept.refusal())));
+    }
     List<Event> events = new ArrayList<>(2);
     if (state.epoch == null) events.add(new EpochStarted(Ids.random()));
     events.add(new Accepted(command, accept.idempotencyKey(), accept.fingerprint(), state.seq));
@@ -344,8 +367,29 @@ public final class UserLedger
   }
 
   private Effect<Event, State> onEnqueued(State state, WrappedEnqueued wrapped) {
-    confirm(wrapped.enqueued().commandId());
+    if (wrapped.reply() instanceof CommandProcessor.QueueFull full) return onQueueFull(state, full.commandId());
+    confirm(wrapped.reply().commandId());
     return Effect().none();
+  }
+
+  /**
+   * The processor refused the command (its queue is full, and it stored that): the refusal is
+   * stored here too before anyone hears of it, so no incarnation of this ledger enqueues it again;
+   * whoever waits for its 202 gets {@link #QUEUE_FULL} instead.
+   */
+  private Effect<Event, State> onQueueFull(State state, String commandId) {
+    if (!state.open.containsKey(commandId)) return Effect().none(); // refused before: a repeated answer
+    String key = null;
+    for (Remembered remembered : state.keys.values()) {
+      if (remembered.receipt().commandId().equals(commandId)) key = remembered.key();
+    }
+    return Effect()
+        .persist(new Refused(commandId, key))
+        .thenRun(s -> {
+          List<Waiting> waiting = unconfirmed.remove(commandId);
+          if (unconfirmed.isEmpty()) timers.cancel(RetryEnqueue.INSTANCE);
+          if (waiting != null) waiting.forEach(w -> w.replyTo().tell(StatusReply.error(QUEUE_FULL)));
+        });
   }
 
   /** The command is in its processor's queue (or already processed): the 202 can go out. */
@@ -469,6 +513,12 @@ public final class UserLedger
         })
         .onEvent(Accepted.class, this::applyAccepted)
         .onEvent(Sent.class, this::applySent)
+        .onEvent(Refused.class, (state, refused) -> {
+          state.open.remove(refused.commandId());
+          state.statuses.remove(refused.commandId());
+          if (refused.idempotencyKey() != null) state.keys.remove(refused.idempotencyKey());
+          return state;
+        })
         .build();
   }
 

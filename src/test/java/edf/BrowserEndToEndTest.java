@@ -41,7 +41,7 @@ class BrowserEndToEndTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server = TestServer.start();
+    server = TestServer.start(TestServer.BULK); // bob's bursts come from a script, not the browser
     admin = server.signIn("chaos-admin");
     Files.createDirectories(SCREENSHOTS);
   }

@@ -39,7 +39,7 @@ class CommandProcessorTest {
 
   final TestProbe<CommandOutcome> outcomes = testKit.createTestProbe();
   final TestProbe<TodoEvent> events = testKit.createTestProbe();
-  final TestProbe<CommandProcessor.Enqueued> acks = testKit.createTestProbe();
+  final TestProbe<CommandProcessor.EnqueueReply> acks = testKit.createTestProbe();
   final TestProbe<String> woken = testKit.createTestProbe();
   final String id = UUID.randomUUID().toString();
   final ActorRef<CommandProcessor.Command> processor = processor(id, null);
@@ -170,7 +170,7 @@ class CommandProcessorTest {
 
   /** A processor (a new incarnation of `entityId`, recovered from the journal) with probes around it. */
   ActorRef<CommandProcessor.Command> processor(String entityId, TestProbe<ClusterSharding.ShardCommand> shard) {
-    return testKit.spawn(CommandProcessor.create(entityId, outlet(), Clock.systemUTC(), shard == null ? null : shard.ref()));
+    return testKit.spawn(CommandProcessor.create(entityId, 100, outlet(), Clock.systemUTC(), shard == null ? null : shard.ref()));
   }
 
   CommandProcessor.Outlet outlet() {
@@ -199,6 +199,37 @@ class CommandProcessorTest {
   void enqueue(ActorRef<CommandProcessor.Command> p, TodoCommand command) {
     p.tell(new CommandProcessor.Enqueue(command, acks.ref()));
     assertEquals(command.commandId(), acks.receiveMessage().commandId(), "acknowledged once stored");
+  }
+
+  @Test
+  void aCommandBeyondTheQueueLimitIsRefusedForGoodAndNeverQueuedNorProcessed() {
+    String other = UUID.randomUUID().toString();
+    ActorRef<CommandProcessor.Command> p = testKit.spawn(CommandProcessor.create(other, 2, outlet(), Clock.systemUTC(), null));
+    TodoCommand create = on(other, TodoCommand.Type.CREATE, "first", 1000);
+    enqueue(p, create);
+    enqueue(p, on(other, TodoCommand.Type.UPDATE, "second", 1000));
+    TodoCommand third = on(other, TodoCommand.Type.UPDATE, "refused", 0);
+    p.tell(new CommandProcessor.Enqueue(third, acks.ref()));
+    assertEquals(new CommandProcessor.QueueFull(third.commandId()), acks.receiveMessage(), "two wait already");
+
+    manualTime.timePasses(Duration.ofMillis(1000));
+    assertEquals(create.commandId(), outcomes.receiveMessage().commandId());
+    p.tell(new CommandProcessor.Enqueue(third, acks.ref()));
+    assertEquals(new CommandProcessor.QueueFull(third.commandId()), acks.receiveMessage(),
+        "a repeat of a refused Enqueue is refused again, although there is room now");
+
+    testKit.stop(p);
+    ActorRef<CommandProcessor.Command> again = testKit.spawn(CommandProcessor.create(other, 2, outlet(), Clock.systemUTC(), null));
+    again.tell(new CommandProcessor.Enqueue(third, acks.ref()));
+    assertEquals(new CommandProcessor.QueueFull(third.commandId()), acks.receiveMessage(), "the refusal is stored");
+    TodoCommand fourth = on(other, TodoCommand.Type.UPDATE, "fourth", 0);
+    enqueue(again, fourth);
+    manualTime.timePasses(Duration.ofMillis(1000));
+    assertEquals("second", outcomes.receiveMessage().data().text());
+    CommandOutcome last = outcomes.receiveMessage();
+    assertEquals(fourth.commandId(), last.commandId());
+    assertEquals(3, last.data().version(), "the refused command was never applied");
+    outcomes.expectNoMessage(Duration.ofMillis(50));
   }
 
   @Test

@@ -32,7 +32,7 @@ class ConnectionRegistryTest {
   final ActorRef<ConnectionRegistry.Command> registry =
       testKit.spawn(
           ConnectionRegistry.create(
-              new Wire(Json.mapper(testKit.system())), deliveries, events, userId -> ledger.ref(), Duration.ofSeconds(3), 3));
+              new Wire(Json.mapper(testKit.system())), deliveries, events, userId -> ledger.ref(), Duration.ofSeconds(3), 3, 20));
 
   static final String EPOCH = "e1";
 

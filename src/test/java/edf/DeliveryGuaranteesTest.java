@@ -30,7 +30,7 @@ class DeliveryGuaranteesTest {
 
   @Test
   void aClientThatDropsOutMidBurstAndResumesGetsEveryOutcomeOnceAndInOrder() {
-    try (TestServer server = TestServer.start()) {
+    try (TestServer server = TestServer.start(TestServer.BULK)) {
       String alice = server.signIn("alice");
       WsClient first = server.connect(alice);
       JsonNode welcome = first.awaitType("welcome");
@@ -125,7 +125,7 @@ class DeliveryGuaranteesTest {
 
   @Test
   void aSocketThatNeverReadsIsClosedAsASlowConsumerWhileOthersKeepReceiving() throws Exception {
-    try (TestServer server = TestServer.start("edf.websocket.outgoing-buffer = 64\nedf.auth.ingest-key = k")) {
+    try (TestServer server = TestServer.start(TestServer.BULK + "edf.websocket.outgoing-buffer = 64\nedf.auth.ingest-key = k")) {
       String carol = server.signIn("carol");
       String dave = server.signIn("dave");
       RawWsClient stalled = RawWsClient.stalled("ws://127.0.0.1:" + server.port + "/ws?ticket=" + server.ticket(carol));

@@ -34,7 +34,9 @@ class KillTest {
   static final List<String> SLOW_PROCESSING = List.of(
       "-Dedf.chaos.http-failure-rate=0", "-Dedf.chaos.lost-response-rate=0", "-Dedf.chaos.processing-failure-rate=0",
       "-Dedf.chaos.min-http-delay=0ms", "-Dedf.chaos.max-http-delay=0ms",
-      "-Dedf.chaos.min-delay=300ms", "-Dedf.chaos.max-delay=500ms");
+      "-Dedf.chaos.min-delay=300ms", "-Dedf.chaos.max-delay=500ms",
+      // the commands are sent all at once, as a bulk script would
+      "-Dedf.limits.commands.per-second=100000", "-Dedf.limits.commands.burst=100000");
 
   @Test
   void everyAcceptedCommandSurvivesAKillOnTheEmbeddedDatabase() throws Exception {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class PresenceIntegrityTest extends ServerTest {
   @BeforeAll
   static void start() {
-    startServer("edf.presence.silence-timeout = 2s\nedf.presence.refresh-interval = 200ms");
+    startServer(TestServer.BULK + "edf.presence.silence-timeout = 2s\nedf.presence.refresh-interval = 200ms");
   }
 
   /** Sends pings (and whatever else a test adds) for the windows that are meant to stay alive. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RoutesTest extends ServerTest {
   @BeforeAll
   static void start() {
-    startServer("");
+    startServer(TestServer.BULK); // calmChaos changes chaos after every test
   }
 
   @AfterEach

@@ -35,7 +35,7 @@ class UserLedgerTest {
   }
 
   /** What the ledger asked its processor to queue, with where to acknowledge it. */
-  record Enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo) {
+  record Enqueue(TodoCommand command, ActorRef<CommandProcessor.EnqueueReply> replyTo) {
     void ack() {
       replyTo.tell(new CommandProcessor.Enqueued(command.commandId()));
     }
@@ -54,7 +54,7 @@ class UserLedgerTest {
             new Settings.History(3, Duration.ofMinutes(5)),
             new UserLedger.Outlet() {
               @Override
-              public void enqueue(TodoCommand command, ActorRef<CommandProcessor.Enqueued> replyTo) {
+              public void enqueue(TodoCommand command, ActorRef<CommandProcessor.EnqueueReply> replyTo) {
                 outlet.ref().tell(new Enqueue(command, replyTo));
               }
 
@@ -108,6 +108,40 @@ class UserLedgerTest {
     assertEquals(command.commandId(), receipt.commandId());
     assertEquals(command.entityId(), receipt.entityId());
     assertEquals("accepted", receipt.status());
+  }
+
+  @Test
+  void aCommandItsProcessorRefusesIsForgottenWithItsKeyAndNeverEnqueuedAgain() {
+    TodoCommand command = create("one too many");
+    TestProbe<StatusReply<UserLedger.Receipt>> reply = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Accept(command, "k-full", "f", reply.ref()));
+    Enqueue enqueue = outlet.expectMessageClass(Enqueue.class);
+    enqueue.replyTo().tell(new CommandProcessor.QueueFull(command.commandId()));
+    StatusReply<UserLedger.Receipt> refused = reply.receiveMessage();
+    assertTrue(refused.isError());
+    assertEquals(UserLedger.QUEUE_FULL, refused.getError().getMessage());
+
+    restart();
+    TestProbe<StatusReply<UserLedger.CommandStatus>> status = testKit.createTestProbe();
+    ledger.tell(new UserLedger.GetStatus(command.commandId(), status.ref()));
+    assertTrue(status.receiveMessage().isError(), "no status: nothing was accepted");
+    // the recovered ledger offers its open commands to their processors before it answers anything
+    outlet.expectNoMessage(Duration.ZERO);
+
+    TodoCommand retry = create("one too many");
+    UserLedger.Receipt receipt = accept(retry, "k-full", "f").getValue();
+    assertEquals(retry.commandId(), receipt.commandId(), "the key is free again: the retry is a new command");
+  }
+
+  @Test
+  void aTodoLimitRefusesNewCommandsWhileARetryOfAnAcceptedOneStillGetsItsReceipt() {
+    UserLedger.Receipt first = accept(create("first"), "k1", "f1").getValue();
+    TestProbe<StatusReply<UserLedger.Receipt>> reply = testKit.createTestProbe();
+    ledger.tell(new UserLedger.Accept(create("first"), "k1", "f1", "too-many-todos", reply.ref()));
+    assertEquals(first, reply.receiveMessage().getValue());
+    ledger.tell(new UserLedger.Accept(create("second"), "k2", "f2", "too-many-todos", reply.ref()));
+    assertEquals("too-many-todos", reply.receiveMessage().getError().getMessage());
+    outlet.expectNoMessage(Duration.ZERO);
   }
 
   @Test
