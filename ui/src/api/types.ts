@@ -34,6 +34,8 @@ export type CommandType = 'create' | 'update' | 'delete';
 export interface CommandError {
   code: string;
   message: string;
+  /** For a command the server refused (400): its problem detail, e.g. "text: must not contain ...". */
+  detail?: string;
 }
 
 export interface CommandStatus {

@@ -39,7 +39,8 @@ export interface CommandRunner {
 
 export function errorOf(error: RequestError): CommandError {
   const code = error.kind === 'http' ? `http-${error.status ?? 'error'}` : error.kind;
-  return { code, message: describeFailure(error) };
+  const detail = error.kind === 'http' && error.status === 400 ? error.problem?.detail : undefined;
+  return { code, message: describeFailure(error), ...(detail ? { detail } : {}) };
 }
 
 export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {

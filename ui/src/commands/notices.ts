@@ -61,7 +61,8 @@ export function plainReason(error: CommandError): string {
   if (known) return known;
   const status = /^http-(\d+)$/.exec(error.code)?.[1];
   if (status && Number(status) >= 500) return 'The server had a problem';
-  if (status) return 'The server refused it';
+  // a 400 says which rule the request broke (a character pasted in that the server refuses...)
+  if (status) return error.detail ? `The server refused it: ${error.detail}` : 'The server refused it';
   const message = error.message.trim();
   return message && message !== error.code ? message : 'Something went wrong';
 }

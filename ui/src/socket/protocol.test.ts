@@ -40,6 +40,16 @@ describe('parseServerMessage', () => {
     });
   });
 
+  it('reads an error with the field of the client message it is about', () => {
+    const result = parse({ type: 'error', code: 'bad-text', field: 'topic', message: 'topic: must not contain a control character', timestamp: ts });
+    expect(result).toEqual({
+      ok: true,
+      message: { type: 'error', code: 'bad-text', field: 'topic', message: 'topic: must not contain a control character', timestamp: ts },
+    });
+    const plain = parse({ type: 'error', code: 'unknown-type', message: 'Unknown message type', timestamp: ts });
+    expect(plain.ok && plain.message.type === 'error' && 'field' in plain.message).toBe(false);
+  });
+
   it('reads a command.succeeded after a delete (data null)', () => {
     const result = parse({ type: 'command.succeeded', commandId: 'c', entityId: 'e', status: 'success', data: null, timestamp: ts });
     expect(result.ok && result.message.type === 'command.succeeded' && result.message.data).toBe(null);

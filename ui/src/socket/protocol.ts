@@ -64,6 +64,8 @@ export interface ServerError extends Stamped {
   type: 'error';
   code: string;
   message: string;
+  /** The field of the client's message that broke a rule (`bad-text`), e.g. `topic`. */
+  field?: string;
 }
 
 export interface TodoPending extends Stamped {
@@ -296,6 +298,7 @@ const readers: Record<ServerMessageType, Reader> = {
     type: 'error',
     code: str(json, 'code'),
     message: isString(json.message) ? json.message : '',
+    ...(isString(json.field) ? { field: json.field } : {}),
     ...stamped(json),
   }),
   'todo.pending': (json) => ({

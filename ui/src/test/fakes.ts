@@ -96,7 +96,7 @@ export function fakeServer() {
   let commands = 0;
   let userSeq = 0;
   /** Commands (POST/PATCH/DELETE on /api/todos) answered with this status while > 0. */
-  let failing = { count: 0, status: 500 };
+  let failing: { count: number; status: number; detail?: string } = { count: 0, status: 500 };
   /** PUT /api/chaos answers 403 with this problem type when set, else takes the change. */
   let chaosRefusal: string | null = null;
   /** GET /api/commands/{id} answers: a status object, or absent for 404. */
@@ -122,6 +122,10 @@ export function fakeServer() {
     const isCommand = path.startsWith('/api/todos') && method !== 'GET';
     if (isCommand && failing.count > 0) {
       failing = { ...failing, count: failing.count - 1 };
+      if (failing.detail !== undefined) {
+        const field = failing.detail.split(':')[0];
+        return reply(failing.status, { type: 'urn:edf:problem:validation', title: 'Bad Request', status: failing.status, detail: failing.detail, field });
+      }
       return reply(failing.status, { type: 'urn:edf:problem:simulated-failure', title: 'Simulated failure', status: failing.status });
     }
     if (route === 'POST /api/todos') return accept(body.id);
@@ -148,6 +152,8 @@ export function fakeServer() {
     failCommands: (count: number, status = 500) => (failing = { count, status }),
     /** PUT /api/chaos gets 403 with this problem type (`forbidden`, `chaos-locked`), or is taken (null). */
     refuseChaos: (type: string | null) => (chaosRefusal = type),
+    /** The next `count` commands get 400 problem+json with this detail ("field: message"), as validation does. */
+    refuseCommands: (count: number, detail: string) => (failing = { count, status: 400, detail }),
     count: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).length,
   };
 }

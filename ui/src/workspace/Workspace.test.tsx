@@ -406,6 +406,28 @@ describe('the live window', () => {
       ]);
     });
 
+    it('shows why the server refused an add (its 400 detail), and refuses pasted control characters before sending', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      // pasted text with a bidi override: the form says so, and nothing is sent
+      fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: 'Pay \u202Eevil' } });
+      fireEvent.click(screen.getByTestId('new-todo-add'));
+      await settle();
+      expect(screen.getByRole('alert').textContent).toBe('Remove the invisible or control character U+202E (character 5).');
+      expect(commands(server, 'POST').filter((c) => c.path === '/api/todos')).toHaveLength(0);
+      // whatever the server refuses anyway, the user reads its reason
+      server.refuseCommands(1, 'text: must not contain a noncharacter (U+FDD0 at character 3)');
+      fireEvent.change(screen.getByTestId('new-todo-text'), { target: { value: 'Call mum' } });
+      fireEvent.click(screen.getByTestId('new-todo-add'));
+      await settle();
+      const failed = screen.getByTestId('outbox-item');
+      expect(failed.dataset.status).toBe('failed');
+      expect(within(failed).getByTestId('command-status').textContent).toBe(
+        'Failed: The server refused it: text: must not contain a noncharacter (U+FDD0 at character 3) (http-400)',
+      );
+    });
+
     it('keeps a failed add with its text, a plain reason, and a Retry that reuses its Idempotency-Key', async () => {
       const server = fakeServer();
       const socket = await signIn(server);

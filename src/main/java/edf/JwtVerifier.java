@@ -78,7 +78,7 @@ public final class JwtVerifier {
       return Optional.empty();
     }
     String subject = claims.getSubject();
-    if (subject == null || !Auth.USER_ID.matcher(subject).matches()) {
+    if (!TextRules.isUserId(subject)) {
       log.debug("JWT refused: its sub is not a valid user id");
       return Optional.empty();
     }

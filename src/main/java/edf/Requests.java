@@ -1,7 +1,11 @@
 package edf;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Reads request bodies against the contract. Every method either returns a valid request or throws
  * {@link Problem.InvalidRequest} naming the first field that is wrong: malformed JSON, a body that
- * is not an object, unknown fields, wrong types, bad ids, text empty after trimming or too long.
+ * is not an object, unknown fields, wrong types, bad ids, text empty after trimming or too long,
+ * text that breaks {@link TextRules}. Bodies are strict: UTF-8 only, no duplicate keys, nothing
+ * after the JSON value.
  */
 public final class Requests {
   private static final Pattern UUID =
@@ -24,22 +30,48 @@ public final class Requests {
 
   public record Event(String userId, com.fasterxml.jackson.databind.node.ObjectNode payload) {}
 
-  private final ObjectMapper mapper;
+  private final ObjectReader reader;
   private final int maxTextLength;
 
   public Requests(ObjectMapper mapper, int maxTextLength) {
-    this.mapper = mapper;
+    this.reader = strictReader(mapper);
     this.maxTextLength = maxTextLength;
   }
 
+  /** Reads JSON refusing duplicate keys and anything after the value (bodies and socket messages). */
+  public static ObjectReader strictReader(ObjectMapper mapper) {
+    return mapper
+        .reader()
+        .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /** A request body: strict UTF-8, then strict JSON, and a JSON object. */
+  public JsonNode parse(java.nio.ByteBuffer body) {
+    return parse(TextRules.utf8("body", body));
+  }
+
   public JsonNode parse(String body) {
+    JsonNode node = readStrict(reader, "body", body);
+    if (node == null || node.isMissingNode()) throw new Problem.InvalidRequest("body", "a JSON object is required");
+    if (!node.isObject()) throw new Problem.InvalidRequest("body", "must be a JSON object");
+    return node;
+  }
+
+  /** One JSON value read with a {@link #strictReader}, or {@link Problem.InvalidRequest} naming `field` and what is wrong. */
+  public static JsonNode readStrict(ObjectReader reader, String field, String json) {
     try {
-      JsonNode node = mapper.readTree(body);
-      if (node == null || node.isMissingNode()) throw new Problem.InvalidRequest("body", "a JSON object is required");
-      if (!node.isObject()) throw new Problem.InvalidRequest("body", "must be a JSON object");
-      return node;
+      return reader.readTree(json);
+    } catch (StreamConstraintsException e) {
+      throw new Problem.InvalidRequest(field, "is too deeply nested or holds too long a number or string");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new Problem.InvalidRequest("body", "malformed JSON");
+      String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      if (original.startsWith("Duplicate Object property") || original.startsWith("Duplicate field"))
+        throw new Problem.InvalidRequest(field, "malformed JSON: an object has the same key twice" + where);
+      if (original.startsWith("Trailing token"))
+        throw new Problem.InvalidRequest(field, "malformed JSON: there is more after the JSON value" + where);
+      throw new Problem.InvalidRequest(field, "malformed JSON" + where);
     }
   }
 
@@ -82,7 +114,8 @@ public final class Requests {
       if (payload.has(numbered))
         throw new Problem.InvalidRequest("payload." + numbered, "is set by the server (the user's message numbering); use another name");
     }
-    return new Event(userId, (com.fasterxml.jackson.databind.node.ObjectNode) payload);
+    // what reaches the user's sockets keeps to the text rules too (line breaks allowed)
+    return new Event(userId, (com.fasterxml.jackson.databind.node.ObjectNode) TextRules.tree("payload", payload, TextRules.Lines.MULTI));
   }
 
   /** The fields given, type-checked; ranges are checked once merged onto the current settings. */
@@ -132,7 +165,8 @@ public final class Requests {
   private static void onlyFields(JsonNode body, Set<String> allowed) {
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!allowed.contains(name)) throw new Problem.InvalidRequest(name, "is not a known field");
+      if (name.isEmpty()) throw new Problem.InvalidRequest("body", "has an empty key");
+      if (!allowed.contains(name)) throw new Problem.InvalidRequest(TextRules.visible(name), "is not a known field");
     }
   }
 
@@ -144,14 +178,11 @@ public final class Requests {
 
   private static String userId(JsonNode body, String field) {
     if (!body.has(field)) throw new Problem.InvalidRequest(field, "is required");
-    String value = string(body, field);
-    if (!Auth.USER_ID.matcher(value).matches())
-      throw new Problem.InvalidRequest(field, "must be 1 to 64 of A-Z a-z 0-9 . _ -");
-    return value;
+    return TextRules.userId(field, string(body, field));
   }
 
   private String text(JsonNode body) {
-    String text = string(body, "text").strip();
+    String text = TextRules.check("text", string(body, "text"), TextRules.Lines.SINGLE).strip();
     if (text.isEmpty()) throw new Problem.InvalidRequest("text", "must not be empty");
     if (text.codePointCount(0, text.length()) > maxTextLength)
       throw new Problem.InvalidRequest("text", "must be at most " + maxTextLength + " characters");

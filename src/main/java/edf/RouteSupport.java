@@ -82,7 +82,7 @@ abstract class RouteSupport extends AllDirectives {
   }
 
   private Route strictJson(Function<JsonNode, Route> inner) {
-    Function<HttpEntity.Strict, Route> parsed = e -> inner.apply(requests.parse(e.getData().utf8String()));
+    Function<HttpEntity.Strict, Route> parsed = e -> inner.apply(requests.parse(e.getData().asByteBuffer()));
     return extractRequestEntity(
         entity ->
             // the usual case: the body came whole with the headers (Strict.toStrict with a size

@@ -1,7 +1,6 @@
 package edf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +58,7 @@ public final class SocketSession {
   private final ActorRef<Presence.Command> presence;
   private final ActorRef<TodoReadModel.Command> readModel;
   private final Wire wire;
-  private final ObjectMapper mapper;
+  private final com.fasterxml.jackson.databind.ObjectReader reader;
   private final ActorSystem<?> system;
   private final AtomicReference<Close> closing = new AtomicReference<>();
   /**
@@ -91,7 +90,7 @@ public final class SocketSession {
     this.readModel = services.readModel();
     this.wire = services.wire();
     this.system = services.system();
-    this.mapper = Json.mapper(system);
+    this.reader = Requests.strictReader(Json.mapper(system));
   }
 
   /** What every session talks to. */
@@ -216,13 +215,20 @@ public final class SocketSession {
     presence.tell(new Presence.Seen(windowId));
     JsonNode json;
     try {
-      json = mapper.readTree(text);
-    } catch (Exception e) {
-      self.tell(new Push(wire.error("bad-json", "The message is not valid JSON")));
+      json = Requests.readStrict(reader, "message", text);
+    } catch (Problem.InvalidRequest e) {
+      self.tell(new Push(wire.error("bad-json", "message", "The message is not valid JSON: " + e.error().message())));
       return DONE;
     }
     if (json == null || !json.isObject() || !json.path("type").isTextual()) {
       self.tell(new Push(wire.error("bad-message", "A message must be a JSON object with a string `type`")));
+      return DONE;
+    }
+    try {
+      // every string (and key) of a client message keeps to the text rules, like the HTTP API's
+      json = TextRules.tree("", json, TextRules.Lines.SINGLE);
+    } catch (Problem.InvalidRequest e) {
+      self.tell(new Push(wire.error("bad-text", e.error().field(), e.error().field() + ": " + e.error().message())));
       return DONE;
     }
     String type = json.get("type").asText();

@@ -83,6 +83,15 @@ public final class Wire {
     return render(node, Instant.now());
   }
 
+  /** An error about one field of the client's message, e.g. `message.topic`. */
+  public String error(String code, String field, String text) {
+    ObjectNode node = message("error");
+    node.put("code", code);
+    node.put("field", field);
+    node.put("message", text);
+    return render(node, Instant.now());
+  }
+
   /** An /internal/events payload, with `timestamp` added when the sender gave none. */
   public String payload(ObjectNode payload) {
     ObjectNode copy = payload.deepCopy();
