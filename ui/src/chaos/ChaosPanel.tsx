@@ -14,6 +14,8 @@ interface Props {
   api: Api;
   /** The latest settings pushed by the server (`chaos` on the stats topic). */
   pushed: ChaosSettings | null;
+  /** Who made the latest pushed change (its `changedBy`), when known. */
+  pushedBy?: string | null;
   policy: PolicyStore;
   /** Milliseconds an accepted command may go without outcome before its status is checked. */
   pendingCheck?: ValueStore<number>;
@@ -28,10 +30,10 @@ type Status =
   | { kind: 'idle' }
   | { kind: 'saving' }
   | { kind: 'saved' }
-  | { kind: 'forbidden' }
+  | { kind: 'forbidden'; needsRole: boolean }
   | { kind: 'error'; message: string };
 
-export function ChaosPanel({ api, pushed, policy, pendingCheck, onDrop, suspended = false }: Props) {
+export function ChaosPanel({ api, pushed, pushedBy = null, policy, pendingCheck, onDrop, suspended = false }: Props) {
   const [server, setServer] = useState<ChaosSettings | null>(null);
   const [form, setForm] = useState<ChaosForm | null>(null);
   const [dirty, setDirty] = useState(false);
@@ -101,7 +103,8 @@ export function ChaosPanel({ api, pushed, policy, pendingCheck, onDrop, suspende
     } catch (error) {
       const failure = toRequestError(error);
       if (failure instanceof RequestError && failure.status === 403) {
-        setStatus({ kind: 'forbidden' });
+        // `chaos-locked`: off on this server; `forbidden`: not for this user (a role is missing)
+        setStatus({ kind: 'forbidden', needsRole: failure.problem?.type === 'urn:edf:problem:forbidden' });
         return;
       }
       const fieldErrors: ChaosErrors = {};
@@ -184,10 +187,18 @@ export function ChaosPanel({ api, pushed, policy, pendingCheck, onDrop, suspende
             </button>
             <p className="chaos__status" id={statusId} role="status">
               {status.kind === 'saved' && 'Applied. Every window sees the new settings.'}
-              {status.kind === 'forbidden' && 'This server does not allow changing the chaos settings.'}
+              {status.kind === 'forbidden' &&
+                (status.needsRole
+                  ? 'You may not change the chaos settings on this server (it needs the admin role).'
+                  : 'This server does not allow changing the chaos settings.')}
               {status.kind === 'error' && `Not applied: ${status.message}`}
               {status.kind === 'idle' && dirty && differs && 'Edited, not applied yet.'}
             </p>
+            {pushedBy && (
+              <p className="hint" data-testid="chaos-changed-by">
+                Last changed by {pushedBy}.
+              </p>
+            )}
             {changedElsewhere && dirty && (
               <p className="hint hint--warn">
                 Someone changed the settings meanwhile.{' '}

@@ -71,7 +71,11 @@ export function SignIn({ initialUser, busy, error, onSignIn }: Props) {
               {message}
             </p>
           )}
-          <p className="hint">Letters, digits, dot, dash and underscore. No password: this is a demo.</p>
+          <p className="hint">Letters, digits, dot, dash and underscore.</p>
+          <p className="hint hint--warn" data-testid="signin-demo-notice">
+            This is a demo sign-in: there is no password, and anyone may sign in under any name, and so see that
+            name&apos;s commands and notifications. Use nothing private here.
+          </p>
         </form>
       </div>
     </main>

@@ -98,6 +98,11 @@ describe('parseServerMessage', () => {
       maxDelayMs: 4000,
     };
     expect(parse({ type: 'chaos', settings, timestamp: ts })).toEqual({ ok: true, message: { type: 'chaos', settings, timestamp: ts } });
+    expect(parse({ type: 'chaos', settings, changedBy: 'dave', timestamp: ts })).toEqual({
+      ok: true,
+      message: { type: 'chaos', settings, changedBy: 'dave', timestamp: ts },
+    });
+    expect(parse({ type: 'chaos', settings, changedBy: null, timestamp: ts })).toEqual({ ok: true, message: { type: 'chaos', settings, timestamp: ts } });
   });
 
   it('drops an unknown action rather than trusting it', () => {

@@ -104,6 +104,8 @@ export interface Stats extends Stamped {
 export interface ChaosChanged extends Stamped {
   type: 'chaos';
   settings: ChaosSettings;
+  /** The user id of whoever made the change (absent from older servers). */
+  changedBy?: string;
 }
 
 /** Anything another service sent this user through `/internal/events` (a personal message). */
@@ -340,7 +342,7 @@ const readers: Record<ServerMessageType, Reader> = {
   chaos: (json) => {
     const settings = readChaosSettings(json.settings);
     if (!settings) throw new Invalid('"settings" must hold all seven chaos fields as numbers');
-    return { type: 'chaos', settings, ...stamped(json) };
+    return { type: 'chaos', settings, ...(isString(json.changedBy) ? { changedBy: json.changedBy } : {}), ...stamped(json) };
   },
   // Only reached through readUserEvent: a payload of another service, which names its own type.
   event: (json) => readUserEvent(json),

@@ -97,6 +97,8 @@ export function fakeServer() {
   let userSeq = 0;
   /** Commands (POST/PATCH/DELETE on /api/todos) answered with this status while > 0. */
   let failing: { count: number; status: number; detail?: string } = { count: 0, status: 500 };
+  /** PUT /api/chaos answers 403 with this problem type when set, else takes the change. */
+  let chaosRefusal: string | null = null;
   /** GET /api/commands/{id} answers: a status object, or absent for 404. */
   const statuses: Record<string, object> = {};
   const reply = (status: number, body: unknown) =>
@@ -112,6 +114,11 @@ export function fakeServer() {
     if (route === 'POST /api/ws-ticket') return reply(200, { ticket: `ticket-${++tickets}`, expiresAt: '2999-01-01T00:00:00.000Z' });
     if (route === 'GET /api/todos') return reply(200, todos);
     if (route === 'GET /api/chaos') return reply(200, chaos);
+    if (route === 'PUT /api/chaos') {
+      return chaosRefusal
+        ? reply(403, { type: `urn:edf:problem:${chaosRefusal}`, title: 'Forbidden', status: 403, detail: 'refused' })
+        : reply(200, { ...chaos, ...body });
+    }
     const isCommand = path.startsWith('/api/todos') && method !== 'GET';
     if (isCommand && failing.count > 0) {
       failing = { ...failing, count: failing.count - 1 };
@@ -143,6 +150,8 @@ export function fakeServer() {
     setUserSeq: (seq: number) => (userSeq = seq),
     /** The next `count` commands get `status` (500: retried by the client). */
     failCommands: (count: number, status = 500) => (failing = { count, status }),
+    /** PUT /api/chaos gets 403 with this problem type (`forbidden`, `chaos-locked`), or is taken (null). */
+    refuseChaos: (type: string | null) => (chaosRefusal = type),
     /** The next `count` commands get 400 problem+json with this detail ("field: message"), as validation does. */
     refuseCommands: (count: number, detail: string) => (failing = { count, status: 400, detail }),
     count: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).length,

@@ -7,7 +7,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../app/App';
 import { UNDO_DELETE_MS } from '../commands/useTodos';
-import { FakeSocket, fakeServer, stubBrowser, todoJson } from '../test/fakes';
+import { FakeSocket, chaos, fakeServer, stubBrowser, todoJson } from '../test/fakes';
 
 vi.mock('uplot', () => ({
   default: class {
@@ -624,6 +624,22 @@ describe('the live window', () => {
       expect(deleted.textContent).toContain('item gone from the list');
       await tick(2000);
       expect(item('t2').className).not.toContain('todo--acted');
+    });
+
+    it('shows who made the last chaos change, and why a change was refused', async () => {
+      const server = fakeServer();
+      const socket = await signIn(server);
+      await subscribed(socket);
+      const lab = screen.getByTestId('lab');
+      expect(within(lab).queryByTestId('chaos-changed-by')).toBeNull();
+      socket.push({ type: 'chaos', settings: { ...chaos, maxDelayMs: 5 }, changedBy: 'dave' });
+      await settle();
+      expect(within(lab).getByTestId('chaos-changed-by').textContent).toBe('Last changed by dave.');
+
+      server.refuseChaos('forbidden');
+      fireEvent.click(within(lab).getByTestId('chaos-apply'));
+      await settle();
+      expect(within(lab).getByRole('status').textContent).toContain('needs the admin role');
     });
 
     it('keeps the lab controls in one Lab panel, not in the header', async () => {

@@ -36,6 +36,7 @@ export function Workspace({ session, onSignOut }: Props) {
   }, [outbox, onSignOut]);
   const [stats] = useState(createStatsSeries);
   const [chaos, setChaos] = useState<ChaosSettings | null>(null);
+  const [chaosBy, setChaosBy] = useState<string | null>(null);
   const [actedOn, onActed] = useActedOn();
   // What the log links to: the rows the list shows now.
   const rows = todos.view.rows;
@@ -44,7 +45,10 @@ export function Workspace({ session, onSignOut }: Props) {
   const onTopic = useCallback(
     (message: ServerMessage) => {
       if (message.type === 'stats') stats.push(message, Date.now());
-      else if (message.type === 'chaos') setChaos(message.settings);
+      else if (message.type === 'chaos') {
+        setChaos(message.settings);
+        setChaosBy(message.changedBy ?? null);
+      }
     },
     [stats],
   );
@@ -76,6 +80,7 @@ export function Workspace({ session, onSignOut }: Props) {
           <ChaosPanel
             api={api}
             pushed={chaos}
+            pushedBy={chaosBy}
             policy={policy}
             pendingCheck={pendingCheck}
             onDrop={live.drop}

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
@@ -27,7 +28,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * /api, the public contract (README.md, docs/protocol.md): sign-in and tickets, the read side,
+ * /api, the public contract (README.md, docs/protocol.md): who the caller is (a demo sign-in or the
+ * identity provider's JWT, by edf.auth.mode) and tickets, the read side,
  * commands answered with 202 through the user's ledger, and command status. The /api/todos routes
  * go through the simulated trouble of {@link ChaosRoutes#flaky}.
  */
@@ -37,6 +39,7 @@ final class ApiRoutes extends RouteSupport {
   private final ActorRef<TodoReadModel.Command> readModel;
   private final ClusterSharding sharding;
   private final BooleanSupplier accepting;
+  private final Optional<JwtVerifier> jwt;
   /** Commands per user, on this node (edf.limits.commands). */
   private final RateLimiter commands;
 
@@ -53,19 +56,29 @@ final class ApiRoutes extends RouteSupport {
     this.readModel = readModel;
     this.sharding = ClusterSharding.get(system);
     this.accepting = accepting;
+    this.jwt = settings.authMode() == Settings.AuthMode.JWT ? Optional.of(new JwtVerifier(settings.jwt())) : Optional.empty();
     this.commands = new RateLimiter(settings.limits().commands());
   }
 
   Route route() {
     return concat(
-        path("session", () -> withProblems(() -> post(() -> jsonBody(body -> signIn(requests.signIn(body)))))),
+        path("session", () -> withProblems(this::session)),
         authenticated(
-            userId ->
+            caller ->
                 concat(
-                    path("ws-ticket", () -> post(() -> issueTicket(userId))),
-                    pathPrefix("todos", () -> todos(userId)),
-                    path(PathMatchers.segment("commands").slash(PathMatchers.segment()), id -> get(() -> commandStatus(userId, id))),
-                    chaos.route(userId))));
+                    path("ws-ticket", () -> post(() -> issueTicket(caller.userId()))),
+                    pathPrefix("todos", () -> todos(caller.userId())),
+                    path(PathMatchers.segment("commands").slash(PathMatchers.segment()), id -> get(() -> commandStatus(caller.userId(), id))),
+                    chaos.route(caller))));
+  }
+
+  /** Sign-in by name, in demo mode only: with JWTs the identity provider signs users in. */
+  private Route session() {
+    if (settings.authMode() == Settings.AuthMode.JWT) {
+      return complete(problem.of(StatusCodes.NOT_FOUND, "not-found",
+          "There is no sign-in by name on this server: send the identity provider's JWT as `Authorization: Bearer <jwt>`"));
+    }
+    return post(() -> jsonBody(body -> signIn(requests.signIn(body))));
   }
 
   private Route signIn(Requests.SignIn signIn) {
@@ -73,25 +86,36 @@ final class ApiRoutes extends RouteSupport {
     return ok(Map.of("userId", signIn.userId(), "token", token.value(), "expiresAt", Json.timestamp(token.expiresAt())));
   }
 
+  /** A ticket is always the server's own (signed by {@link Auth}), whoever vouched for the user. */
   private Route issueTicket(String userId) {
     Auth.Issued ticket = auth.issueTicket(userId);
     return ok(Map.of("ticket", ticket.value(), "expiresAt", Json.timestamp(ticket.expiresAt())));
   }
 
-  private Route authenticated(Function<String, Route> inner) {
+  /** The caller named by `Authorization: Bearer`: a demo session token or a JWT, by edf.auth.mode; else 401. */
+  private Route authenticated(Function<Identity, Route> inner) {
     return optionalHeaderValueByName(
         "Authorization",
         header -> {
-          Optional<Auth.Claims> claims =
-              header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).flatMap(h -> auth.verifyToken(h.substring(7).trim()));
-          if (claims.isEmpty()) {
+          Optional<Identity> caller =
+              header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).flatMap(h -> identify(h.substring(7).trim()));
+          if (caller.isEmpty()) {
             return complete(
                 problem
-                    .of(StatusCodes.UNAUTHORIZED, "unauthorized", "A valid `Authorization: Bearer <token>` from POST /api/session is required")
+                    .of(StatusCodes.UNAUTHORIZED, "unauthorized", settings.authMode() == Settings.AuthMode.JWT
+                        ? "A valid `Authorization: Bearer <jwt>` from the identity provider is required"
+                        : "A valid `Authorization: Bearer <token>` from POST /api/session is required")
                     .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "edf"))));
           }
-          return inner.apply(claims.get().userId());
+          return inner.apply(caller.get());
         });
+  }
+
+  private Optional<Identity> identify(String bearer) {
+    return switch (settings.authMode()) {
+      case DEMO -> auth.verifyToken(bearer).map(claims -> new Identity(claims.userId(), Set.of()));
+      case JWT -> jwt.orElseThrow().verify(bearer);
+    };
   }
 
   private Route todos(String userId) {

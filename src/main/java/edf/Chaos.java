@@ -21,16 +21,19 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
 
   public sealed interface Command {}
 
-  public record Get(ActorRef<ChaosSettings> replyTo) implements Command {}
+  /** The settings in force and the user who changed them last (null: as configured at start). */
+  public record Current(ChaosSettings settings, String changedBy) implements CborSerializable {}
+
+  public record Get(ActorRef<Current> replyTo) implements Command {}
 
   /**
    * Applies a change to the current settings, validates the result, and on success tells the
    * registry, which pushes `chaos`. Merging here, in the actor, keeps concurrent changes whole.
    */
-  public record Update(ChaosSettings.Patch patch, ActorRef<Updated> replyTo) implements Command {}
+  public record Update(ChaosSettings.Patch patch, String changedBy, ActorRef<Updated> replyTo) implements Command {}
 
   /** The settings now in force, or the field that made the change invalid (nothing changed then). */
-  public record Updated(ChaosSettings settings, FieldError error) {}
+  public record Updated(Current current, FieldError error) {}
 
   public record Roll(ActorRef<Dice> replyTo) implements Command {}
 
@@ -43,20 +46,21 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
       boolean processingFailure) {}
 
   private final ActorRef<ConnectionRegistry.Command> registry;
-  private final ActorRef<Topic.Command<ChaosSettings>> topic;
+  private final ActorRef<Topic.Command<Current>> topic;
   private final Random random;
   private ChaosSettings settings;
+  private String changedBy;
 
-  private record Changed(ChaosSettings settings) implements Command {}
+  private record Changed(Current current) implements Command {}
 
   public static Behavior<Command> create(
       ChaosSettings initial,
       long seed,
       ActorRef<ConnectionRegistry.Command> registry,
-      ActorRef<Topic.Command<ChaosSettings>> topic) {
+      ActorRef<Topic.Command<Current>> topic) {
     return Behaviors.setup(
         ctx -> {
-          topic.tell(Topic.subscribe(ctx.messageAdapter(ChaosSettings.class, Changed::new)));
+          topic.tell(Topic.subscribe(ctx.messageAdapter(Current.class, Changed::new)));
           return new Chaos(ctx, initial, seed, registry, topic);
         });
   }
@@ -66,7 +70,7 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
       ChaosSettings initial,
       long seed,
       ActorRef<ConnectionRegistry.Command> registry,
-      ActorRef<Topic.Command<ChaosSettings>> topic) {
+      ActorRef<Topic.Command<Current>> topic) {
     super(context);
     this.settings = initial;
     this.random = seed == 0 ? new Random() : new Random(seed);
@@ -85,7 +89,7 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
   }
 
   private Behavior<Command> onGet(Get get) {
-    get.replyTo().tell(settings);
+    get.replyTo().tell(new Current(settings, changedBy));
     return this;
   }
 
@@ -93,20 +97,22 @@ public final class Chaos extends AbstractBehavior<Chaos.Command> {
     ChaosSettings next = settings.with(update.patch());
     var error = next.validate();
     if (error.isPresent()) {
-      update.replyTo().tell(new Updated(settings, error.get()));
+      update.replyTo().tell(new Updated(new Current(settings, changedBy), error.get()));
       return this;
     }
     settings = next;
-    topic.tell(Topic.publish(next));
-    update.replyTo().tell(new Updated(settings, null));
+    changedBy = update.changedBy();
+    getContext().getLog().info("Chaos settings changed by {} to {}", changedBy, settings);
+    topic.tell(Topic.publish(new Current(next, changedBy)));
+    update.replyTo().tell(new Updated(new Current(settings, changedBy), null));
     return this;
   }
 
-  /** A change accepted on any node (this one included): in force here too, and pushed. */
+  /** A change accepted on any node (this one included): in force here too, and pushed with who made it. */
   private Behavior<Command> onChanged(Changed changed) {
-    settings = changed.settings();
-    getContext().getLog().info("Chaos settings changed to {}", settings);
-    registry.tell(new ConnectionRegistry.ChaosChanged(settings));
+    settings = changed.current().settings();
+    changedBy = changed.current().changedBy();
+    registry.tell(new ConnectionRegistry.ChaosChanged(settings, changedBy));
     return this;
   }
 

@@ -1,5 +1,6 @@
 package edf;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,9 +26,9 @@ final class ChaosRoutes extends RouteSupport {
     this.changes = new RateLimiter(settings.limits().chaosChanges());
   }
 
-  /** /api/chaos, for a signed-in user. */
-  Route route(String userId) {
-    return path("chaos", () -> concat(get(this::getChaos), put(() -> putChaos(userId))));
+  /** /api/chaos: anyone signed in reads it; who may change it is {@link #mayChange}'s call. */
+  Route route(Identity caller) {
+    return path("chaos", () -> concat(get(this::getChaos), put(() -> putChaos(caller))));
   }
 
   /** Rolls the dice for one request: waits the drawn delay, then fails it or lets `inner` handle it. */
@@ -54,18 +55,41 @@ final class ChaosRoutes extends RouteSupport {
   }
 
   private Route getChaos() {
-    return onSuccess(ask(chaos, Chaos.Get::new), this::ok);
+    return onSuccess(ask(chaos, Chaos.Get::new), current -> ok(view(current)));
   }
 
-  private Route putChaos(String userId) {
+  /**
+   * `edf.chaos.allow-update` off locks the settings for everyone; on, the `admin` role may change
+   * them in jwt mode, and in demo mode (no roles) everyone or no one by
+   * `edf.chaos.demo-anyone-may-change`.
+   */
+  private boolean mayChange(Identity caller) {
+    return switch (settings.authMode()) {
+      case JWT -> caller.has(Identity.ADMIN);
+      case DEMO -> settings.chaosDemoAnyoneMayChange();
+    };
+  }
+
+  private Route putChaos(Identity caller) {
     if (!settings.chaosUpdatable())
       return complete(problem.of(StatusCodes.FORBIDDEN, "chaos-locked", "Changing the chaos settings is turned off on this server"));
+    if (!mayChange(caller))
+      return complete(problem.of(StatusCodes.FORBIDDEN, "forbidden", settings.authMode() == Settings.AuthMode.JWT
+          ? "Changing the chaos settings needs the `" + Identity.ADMIN + "` role"
+          : "Changing the chaos settings is not open to everyone on this server (edf.chaos.demo-anyone-may-change)"));
     return jsonBody(
         body -> {
           ChaosSettings.Patch patch = requests.chaos(body);
-          return limited(changes, userId, "too-many-chaos-changes", "chaos changes of yours", () -> onSuccess(
-              ask(chaos, (ActorRef<Chaos.Updated> r) -> new Chaos.Update(patch, r)),
-              updated -> updated.error() != null ? complete(problem.invalid(updated.error())) : ok(updated.settings())));
+          return limited(changes, caller.userId(), "too-many-chaos-changes", "chaos changes of yours", () -> onSuccess(
+              ask(chaos, (ActorRef<Chaos.Updated> r) -> new Chaos.Update(patch, caller.userId(), r)),
+              updated -> updated.error() != null ? complete(problem.invalid(updated.error())) : ok(view(updated.current()))));
         });
+  }
+
+  /** The `Chaos` object of docs/protocol.md: the settings' fields and `changedBy`. */
+  private ObjectNode view(Chaos.Current current) {
+    ObjectNode node = mapper.valueToTree(current.settings());
+    node.put("changedBy", current.changedBy());
+    return node;
   }
 }

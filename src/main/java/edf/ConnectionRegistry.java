@@ -58,7 +58,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   /** The read side's counts, pushed as `stats` together with the registry's own. */
   public record TodoCounts(long todos, long queued) implements Command {}
 
-  public record ChaosChanged(ChaosSettings settings) implements Command {}
+  /** New chaos settings and the user who changed them (null: as configured at start). */
+  public record ChaosChanged(ChaosSettings settings, String changedBy) implements Command {}
 
   public record GetConnections(ActorRef<Connections> replyTo) implements Command {}
 
@@ -388,7 +389,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   }
 
   private Behavior<Command> onChaosChanged(ChaosChanged changed) {
-    broadcast(STATS, () -> wire.chaos(changed.settings()));
+    broadcast(STATS, () -> wire.chaos(changed.settings(), changed.changedBy()));
     return this;
   }
 

@@ -64,8 +64,8 @@ public final class Guardian {
                       settings.resumeTimeout(), settings.outgoingBuffer(), settings.limits().socketsPerUser()),
                   "connection-registry");
           system.receptionist().tell(Receptionist.register(ConnectionRegistry.KEY, registry));
-          ActorRef<Topic.Command<ChaosSettings>> chaosTopic =
-              ctx.spawn(Topic.create(ChaosSettings.class, Chaos.TOPIC), "chaos-topic");
+          ActorRef<Topic.Command<Chaos.Current>> chaosTopic =
+              ctx.spawn(Topic.create(Chaos.Current.class, Chaos.TOPIC), "chaos-topic");
           ActorRef<Chaos.Command> chaos =
               ctx.spawn(Chaos.create(settings.chaos(), settings.chaosSeed(), registry, chaosTopic), "chaos");
           CommandProcessor.init(system, events, settings.limits().queuedPerTodo());

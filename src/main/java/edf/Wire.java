@@ -58,9 +58,11 @@ public final class Wire {
     return render(node, Instant.now());
   }
 
-  public String chaos(ChaosSettings settings) {
+  /** New chaos settings, with the user id of whoever changed them (null: as configured at start). */
+  public String chaos(ChaosSettings settings, String changedBy) {
     ObjectNode node = message("chaos");
     node.set("settings", mapper.valueToTree(settings));
+    node.put("changedBy", changedBy);
     return render(node, Instant.now());
   }
 

@@ -89,6 +89,7 @@ class MultiNodeTest {
         // a chaos change made on one node is in force on the other
         assertEquals(200, one.send(org.apache.pekko.http.javadsl.model.HttpMethods.PUT, "/api/chaos", alice, "{\"processingFailureRate\":0.75}").status());
         Eventually.get(() -> two.get("/api/chaos", alice).json().get("processingFailureRate").asDouble() == 0.75 ? true : null);
+        assertEquals("alice", two.get("/api/chaos", alice).json().get("changedBy").asText(), "and who made it travels along");
         socket.close();
       }
     }
