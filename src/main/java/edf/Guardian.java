@@ -48,6 +48,7 @@ public final class Guardian {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
           }
           cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, ClusterUp::new), SelfUp.class));
+          warnIfClusterTrafficIsPlain(ctx);
 
           Wire wire = new Wire(Json.mapper(system));
           ActorRef<Topic.Command<TodoEvent>> events =
@@ -90,7 +91,7 @@ public final class Guardian {
 
           return Behaviors.receive(Command.class)
               .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
-              .onMessage(Bound.class, b -> onBound(ctx, b.binding(), bound))
+              .onMessage(Bound.class, b -> onBound(ctx, b.binding(), routes, bound))
               .onMessage(BindFailed.class, f -> onBindFailed(ctx, settings, f.failure(), bound))
               .build();
         });
@@ -124,6 +125,22 @@ public final class Guardian {
         .handleAsync((connections, failure) -> Done.getInstance(), dispatcher);
   }
 
+  /**
+   * Cluster traffic (Artery) is plain TCP unless `pekko.remote.artery.transport = tls-tcp`: fine on
+   * loopback, not across a network (README, "Cluster transport").
+   */
+  private static void warnIfClusterTrafficIsPlain(ActorContext<Command> ctx) {
+    var config = ctx.getSystem().settings().config();
+    String host = config.getString("pekko.remote.artery.canonical.hostname");
+    String transport = config.getString("pekko.remote.artery.transport");
+    if (!"tls-tcp".equals(transport) && !PublicOrigins.isLoopback(host)) {
+      ctx.getLog().warn(
+          "Cluster traffic to and from {} is not encrypted (pekko.remote.artery.transport = {}): anyone on the "
+              + "network can read and forge it. Set EDF_CLUSTER_TRANSPORT=tls-tcp with a key store (README, Cluster transport).",
+          host, transport);
+    }
+  }
+
   private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {
     ctx.pipeToSelf(
         Http.get(ctx.getSystem()).newServerAt(settings.host(), settings.port()).bind(routes.route()),
@@ -132,10 +149,13 @@ public final class Guardian {
   }
 
   private static Behavior<Command> onBound(
-      ActorContext<Command> ctx, ServerBinding binding, CompletableFuture<ServerBinding> bound) {
+      ActorContext<Command> ctx, ServerBinding binding, Routes routes, CompletableFuture<ServerBinding> bound) {
     binding.addToCoordinatedShutdown(Duration.ofSeconds(10), ctx.getSystem());
     var address = binding.localAddress();
+    PublicOrigins origins = routes.bound(address.getPort());
     ctx.getLog().info("Server online at http://{}:{}/", address.getHostString(), address.getPort());
+    ctx.getLog().info("Public origins: {}{}", origins,
+        origins.checksHost() ? " (requests for any other host get 421)" : " (Host not checked: not bound to loopback)");
     bound.complete(binding);
     return Behaviors.same();
   }

@@ -1,10 +1,14 @@
 package edf;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.model.headers.Host;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
@@ -15,12 +19,14 @@ import org.slf4j.LoggerFactory;
  * The whole HTTP surface, one concern per class: {@link ApiRoutes} (/api: sign-in, tickets, todos,
  * commands), {@link ChaosRoutes} (/api/chaos and the flaky network), {@link SocketRoutes} (/ws),
  * {@link InternalRoutes} (/internal, behind the ingest key); here the health check, the browser
- * app, and how failures become problem+json.
+ * app, how failures become problem+json, the Host check and the security headers every answer carries.
  */
 public final class Routes extends RouteSupport {
   private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
   private final AtomicBoolean accepting = new AtomicBoolean(true);
+  /** The configured public origins, or the default for the port asked for until the actual one is known. */
+  private final AtomicReference<PublicOrigins> origins;
   private final ApiRoutes api;
   private final SocketRoutes socket;
   private final InternalRoutes internal;
@@ -34,9 +40,10 @@ public final class Routes extends RouteSupport {
       ActorRef<ConnectionRegistry.Command> registry,
       ActorRef<Presence.Command> presence) {
     super(system, settings);
+    this.origins = new AtomicReference<>(PublicOrigins.of(settings.publicOrigins(), settings.host(), settings.port()));
     SocketSession.Services sessions = new SocketSession.Services(registry, presence, readModel, new Wire(mapper), system);
     this.api = new ApiRoutes(system, settings, auth, new ChaosRoutes(system, settings, chaos), readModel, accepting::get);
-    this.socket = new SocketRoutes(system, settings, auth, sessions, accepting::get);
+    this.socket = new SocketRoutes(system, settings, auth, sessions, accepting::get, origins::get);
     this.internal = new InternalRoutes(system, settings, registry);
   }
 
@@ -45,16 +52,57 @@ public final class Routes extends RouteSupport {
     accepting.set(false);
   }
 
+  /** The server is bound: the default public origins are those of the actual port. */
+  public PublicOrigins bound(int port) {
+    origins.set(PublicOrigins.of(settings.publicOrigins(), settings.host(), port));
+    return origins.get();
+  }
+
+  /**
+   * From the outside in: Pekko's request-timeout answer, the security headers on every answer,
+   * rejections and exceptions as problem+json, the Host check, then the routes.
+   */
   public Route route() {
-    return handleExceptions(
-        exceptionHandler(),
-        () ->
-            concat(
-                pathPrefix("api", () -> withProblems(api::route)),
-                path("ws", socket::route),
-                pathPrefix("internal", () -> withProblems(internal::route)),
-                path("health", () -> withProblems(() -> get(this::health))),
-                get(this::browserApp)));
+    return withRequestTimeoutResponse(
+        this::timedOut,
+        () -> respondWithDefaultHeaders(
+            SecurityHeaders.ALL,
+            () -> withProblems(
+                () -> handleExceptions(
+                    exceptionHandler(),
+                    () -> knownHost(this::routes)))));
+  }
+
+  private Route routes() {
+    return concat(
+        pathPrefix("api", () -> withProblems(api::route)),
+        path("ws", socket::route),
+        pathPrefix("internal", () -> withProblems(internal::route)),
+        path("health", () -> withProblems(() -> get(this::health))),
+        get(this::browserApp));
+  }
+
+  /** Pekko's own answer when a request takes longer than pekko.http.server.request-timeout. */
+  private HttpResponse timedOut(HttpRequest request) {
+    return problem.of(StatusCodes.SERVICE_UNAVAILABLE, "request-timeout", "The server did not answer in time; try again later")
+        .addHeaders(SecurityHeaders.ALL);
+  }
+
+  /**
+   * On a loopback address, only requests for one of the public origins' host:port: a page on
+   * another name that resolves to 127.0.0.1 (DNS rebinding) gets 421 and never the API.
+   */
+  private Route knownHost(java.util.function.Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          PublicOrigins allowed = origins.get();
+          if (!allowed.checksHost()) return inner.get();
+          var host = request.getHeader(Host.class);
+          boolean known = host.isPresent() && allowed.allowsHost(host.get().host().address(), host.get().port());
+          return known ? inner.get()
+              : complete(problem.of(StatusCodes.MISDIRECTED_REQUEST, "misdirected-request",
+                  "This server does not answer for that host; use one of its public origins"));
+        });
   }
 
   private ExceptionHandler exceptionHandler() {

@@ -8,7 +8,7 @@ import java.util.List;
 public record Settings(
     String host,
     int port,
-    List<String> allowedOrigins,
+    String publicOrigins,
     long maxBodyBytes,
     Duration askTimeout,
     String secret,
@@ -122,13 +122,15 @@ public record Settings(
   public static Settings fromConfig(Config root) {
     Config edf = root.getConfig("edf");
     Auth.checkSecret("EDF_SECRET (edf.auth.secret)", edf.getString("auth.secret"));
+    Auth.checkSecret("EDF_INGEST_KEY (edf.auth.ingest-key)", edf.getString("auth.ingest-key"));
+    PublicOrigins.check(edf.getString("http.public-origins"));
     AuthMode authMode = AuthMode.parse(edf.getString("auth.mode"));
     Jwt jwt = Jwt.fromConfig(edf.getConfig("auth.jwt"));
     if (authMode == AuthMode.JWT) jwt.check();
     return new Settings(
         edf.getString("http.host"),
         edf.getInt("http.port"),
-        List.copyOf(edf.getStringList("http.allowed-origins")),
+        edf.getString("http.public-origins"),
         edf.getBytes("http.max-body-bytes"),
         edf.getDuration("http.ask-timeout"),
         edf.getString("auth.secret"),

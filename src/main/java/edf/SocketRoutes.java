@@ -2,6 +2,7 @@ package edf;
 
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -9,7 +10,7 @@ import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * GET /ws: the WebSocket upgrade. Checks the Origin, redeems the single-use ticket (once in the
+ * GET /ws: the WebSocket upgrade. Checks the Origin against the public origins, redeems the single-use ticket (once in the
  * whole cluster) and hands the socket to a {@link SocketSession}, resuming from `epoch` and
  * `lastSeq` when given.
  */
@@ -18,13 +19,17 @@ final class SocketRoutes extends RouteSupport {
   private final SocketSession.Services sessions;
   private final ClusterSharding sharding;
   private final BooleanSupplier accepting;
+  private final Supplier<PublicOrigins> origins;
 
-  SocketRoutes(ActorSystem<?> system, Settings settings, Auth auth, SocketSession.Services sessions, BooleanSupplier accepting) {
+  SocketRoutes(
+      ActorSystem<?> system, Settings settings, Auth auth, SocketSession.Services sessions,
+      BooleanSupplier accepting, Supplier<PublicOrigins> origins) {
     super(system, settings);
     this.auth = auth;
     this.sessions = sessions;
     this.sharding = ClusterSharding.get(system);
     this.accepting = accepting;
+    this.origins = origins;
   }
 
   Route route() {
@@ -34,18 +39,18 @@ final class SocketRoutes extends RouteSupport {
                 () ->
                     extractWebSocketUpgrade(
                         upgrade ->
-                            headerValueByName("Host", host ->
-                                optionalHeaderValueByName(
-                                    "Origin",
-                                    origin -> {
-                                      if (!accepting.getAsBoolean())
-                                        return complete(problem.of(StatusCodes.SERVICE_UNAVAILABLE, "shutting-down", "The server is shutting down; connect again later"));
-                                      if (origin.isPresent() && !originAllowed(origin.get(), host))
-                                        return complete(problem.of(StatusCodes.FORBIDDEN, "origin-not-allowed", "This origin may not open a WebSocket here"));
-                                      return parameterOptional("ticket", ticket ->
-                                          parameterOptional("epoch", epoch ->
-                                              parameterOptional("lastSeq", lastSeq -> redeem(ticket, resumeFrom(epoch, lastSeq), upgrade))));
-                                    })))));
+                            optionalHeaderValueByName(
+                                "Origin",
+                                origin -> {
+                                  if (!accepting.getAsBoolean())
+                                    return complete(problem.of(StatusCodes.SERVICE_UNAVAILABLE, "shutting-down", "The server is shutting down; connect again later"));
+                                  // a browser says where the page came from: only the public origins, exactly
+                                  if (origin.isPresent() && !origins.get().allowsOrigin(origin.get()))
+                                    return complete(problem.of(StatusCodes.FORBIDDEN, "origin-not-allowed", "This origin may not open a WebSocket here"));
+                                  return parameterOptional("ticket", ticket ->
+                                      parameterOptional("epoch", epoch ->
+                                          parameterOptional("lastSeq", lastSeq -> redeem(ticket, resumeFrom(epoch, lastSeq), upgrade))));
+                                }))));
   }
 
   /** Where a reconnecting socket left off: both `epoch` and `lastSeq`, or neither. */
@@ -76,15 +81,5 @@ final class SocketRoutes extends RouteSupport {
   private Route ticketRefused() {
     return complete(problem.of(StatusCodes.UNAUTHORIZED, "ticket-invalid",
         "A fresh ticket from POST /api/ws-ticket is required: it is missing, expired or already used"));
-  }
-
-  /** The configured origins, and the server's own origin (the Host the browser asked for). */
-  private boolean originAllowed(String origin, String host) {
-    if (settings.allowedOrigins().contains(origin)) return true;
-    return sameHost(origin.replaceFirst("^https?://", ""), host);
-  }
-
-  private static boolean sameHost(String a, String b) {
-    return a.replace("localhost", "127.0.0.1").equalsIgnoreCase(b.replace("localhost", "127.0.0.1"));
   }
 }

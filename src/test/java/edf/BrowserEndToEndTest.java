@@ -51,10 +51,25 @@ class BrowserEndToEndTest {
     server.close();
   }
 
+  /**
+   * Records every Content-Security-Policy violation of every page the window opens (run before
+   * the page's own scripts): the server's policy must not block anything the app does.
+   */
+  static final String RECORD_CSP_VIOLATIONS =
+      "window.__cspViolations = [];"
+          + "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+          + "e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));";
+
   @AfterEach
   void closeBrowsers() {
+    List<Object> violations = new ArrayList<>();
+    for (WebDriver driver : drivers) {
+      Object seen = ((JavascriptExecutor) driver).executeScript("return window.__cspViolations || []");
+      if (seen instanceof List<?> list) violations.addAll(list);
+    }
     drivers.forEach(WebDriver::quit);
     chaos("{\"httpFailureRate\":0,\"lostResponseRate\":0,\"processingFailureRate\":0,\"minDelayMs\":0,\"maxDelayMs\":0}");
+    assertEquals(List.of(), violations, "Content-Security-Policy violations in the browser");
   }
 
   static void chaos(String json) {
@@ -69,8 +84,9 @@ class BrowserEndToEndTest {
         "--disable-background-networking", "--disable-component-update", "--no-first-run",
         "--disable-sync", "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
         "--window-size=1280,800");
-    WebDriver driver = new ChromeDriver(options);
+    ChromeDriver driver = new ChromeDriver(options);
     drivers.add(driver);
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_CSP_VIOLATIONS));
     driver.get(server.url("/"));
     WebElement name = waitFor(driver, d -> d.findElement(By.cssSelector("[data-testid=signin-user]")));
     name.clear();

@@ -88,12 +88,12 @@ class DeliveryGuaranteesTest {
 
   @Test
   void aClientThatResumesTooLateOrFromAnotherEpochIsToldToResync() {
-    try (TestServer server = TestServer.start("edf.delivery.history-size = 10\nedf.auth.ingest-key = k")) {
+    try (TestServer server = TestServer.start("edf.delivery.history-size = 10\nedf.auth.ingest-key = test-ingest-key-0123456789abcdef0123")) {
       String bob = server.signIn("bob");
       WsClient first = server.connect(bob);
       String epoch = first.awaitType("welcome").get("epoch").asText();
       for (int i = 0; i < 30; i++) {
-        server.post("/internal/events", null, "{\"userId\":\"bob\",\"payload\":{\"type\":\"tick\",\"i\":" + i + "}}", RawHeader.create("Authorization", "Bearer k"));
+        server.post("/internal/events", null, "{\"userId\":\"bob\",\"payload\":{\"type\":\"tick\",\"i\":" + i + "}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123"));
       }
       JsonNode last = first.await(m -> m.path("i").asInt(-1) == 29, Duration.ofSeconds(10));
       assertEquals(30, last.get("seq").asLong());
@@ -125,7 +125,7 @@ class DeliveryGuaranteesTest {
 
   @Test
   void aSocketThatNeverReadsIsClosedAsASlowConsumerWhileOthersKeepReceiving() throws Exception {
-    try (TestServer server = TestServer.start(TestServer.BULK + "edf.websocket.outgoing-buffer = 64\nedf.auth.ingest-key = k")) {
+    try (TestServer server = TestServer.start(TestServer.BULK + "edf.websocket.outgoing-buffer = 64\nedf.auth.ingest-key = test-ingest-key-0123456789abcdef0123")) {
       String carol = server.signIn("carol");
       String dave = server.signIn("dave");
       RawWsClient stalled = RawWsClient.stalled("ws://127.0.0.1:" + server.port + "/ws?ticket=" + server.ticket(carol));
@@ -136,9 +136,9 @@ class DeliveryGuaranteesTest {
       int sent = 0;
       while (!stalled.closeCode.isDone() && sent < 4000) {
         // 16 KiB each to carol, who never reads; one small one to dave now and then
-        server.post("/internal/events", null, "{\"userId\":\"carol\",\"payload\":{\"type\":\"big\",\"pad\":\"" + pad + "\"}}", RawHeader.create("Authorization", "Bearer k"));
+        server.post("/internal/events", null, "{\"userId\":\"carol\",\"payload\":{\"type\":\"big\",\"pad\":\"" + pad + "\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123"));
         if (++sent % 100 == 0) {
-          server.post("/internal/events", null, "{\"userId\":\"dave\",\"payload\":{\"type\":\"small\",\"n\":" + sent + "}}", RawHeader.create("Authorization", "Bearer k"));
+          server.post("/internal/events", null, "{\"userId\":\"dave\",\"payload\":{\"type\":\"small\",\"n\":" + sent + "}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123"));
           int n = sent;
           reader.await(m -> m.path("n").asInt() == n, Duration.ofSeconds(10));
           if (connections(server).sockets() == 1) break;
@@ -147,7 +147,7 @@ class DeliveryGuaranteesTest {
       assertEquals(new ConnectionRegistry.Connections(1, 1), connections(server), "carol's socket was closed on the server after " + sent + " messages");
       stalled.startReading();
       assertEquals(SocketSession.SLOW_CONSUMER, stalled.awaitClose());
-      server.post("/internal/events", null, "{\"userId\":\"dave\",\"payload\":{\"type\":\"still-here\"}}", RawHeader.create("Authorization", "Bearer k"));
+      server.post("/internal/events", null, "{\"userId\":\"dave\",\"payload\":{\"type\":\"still-here\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123"));
       reader.awaitType("still-here");
       reader.close();
     }

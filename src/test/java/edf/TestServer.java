@@ -51,7 +51,7 @@ final class TestServer implements AutoCloseable {
     return start("");
   }
 
-  /** @param overrides HOCON that overrides application.conf, e.g. "edf.auth.ingest-key = k" */
+  /** @param overrides HOCON that overrides application.conf, e.g. "edf.chaos.allow-update = false" */
   static TestServer start(String overrides) {
     return start(freshDatabase(), overrides);
   }

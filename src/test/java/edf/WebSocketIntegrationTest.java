@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class WebSocketIntegrationTest extends ServerTest {
   @BeforeAll
   static void start() {
-    startServer("edf.auth.ingest-key = \"test-ingest-key\"");
+    startServer("edf.auth.ingest-key = \"test-ingest-key-0123456789abcdef0123\"");
   }
 
   @AfterEach
@@ -180,7 +180,7 @@ class WebSocketIntegrationTest extends ServerTest {
   void otherServicesNotifyAUserThroughInternalEvents() {
     try (WsClient a1 = server.connect(alice); WsClient a2 = server.connect(alice); WsClient b = server.connect(bob)) {
       String body = "{\"userId\":\"alice\",\"payload\":{\"type\":\"invoice.paid\",\"amount\":12}}";
-      TestServer.Response r = server.post("/internal/events", null, body, RawHeader.create("Authorization", "Bearer test-ingest-key"));
+      TestServer.Response r = server.post("/internal/events", null, body, RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123"));
       assertEquals(202, r.status(), r.body());
       for (WsClient window : List.of(a1, a2)) {
         JsonNode paid = window.awaitType("invoice.paid");
@@ -188,21 +188,21 @@ class WebSocketIntegrationTest extends ServerTest {
         assertTrue(paid.has("timestamp"), "the server adds a timestamp");
       }
       String stamped = "{\"userId\":\"bob\",\"payload\":{\"type\":\"hello\",\"timestamp\":\"2026-01-01T00:00:00.000Z\"}}";
-      server.post("/internal/events", null, stamped, RawHeader.create("Authorization", "Bearer test-ingest-key"));
+      server.post("/internal/events", null, stamped, RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123"));
       List<JsonNode> bobs = b.collectUntil(m -> m.path("type").asText().equals("hello"));
       assertEquals("2026-01-01T00:00:00.000Z", bobs.get(bobs.size() - 1).get("timestamp").asText());
       assertTrue(bobs.stream().noneMatch(m -> m.path("type").asText().equals("invoice.paid")));
 
       assertEquals(401, server.post("/internal/events", null, body, RawHeader.create("Authorization", "Bearer wrong")).status());
       assertEquals(401, server.post("/internal/events", null, body).status());
-      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"a b\",\"payload\":{\"type\":\"x\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "userId");
-      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":[]}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload");
-      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":3}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload.type");
+      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"a b\",\"payload\":{\"type\":\"x\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123")), 400, "userId");
+      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":[]}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123")), 400, "payload");
+      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":3}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123")), 400, "payload.type");
       // the fields the server numbers personal messages with are the server's: not silently overwritten
-      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"seq\":7}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload.seq");
-      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"epoch\":\"e\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key")), 400, "payload.epoch");
+      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"seq\":7}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123")), 400, "payload.seq");
+      RoutesTest.assertProblem(server.post("/internal/events", null, "{\"userId\":\"alice\",\"payload\":{\"type\":\"x\",\"epoch\":\"e\"}}", RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123")), 400, "payload.epoch");
 
-      TestServer.Response metrics = server.send(HttpMethods.GET, "/internal/metrics?gc=true", null, null, RawHeader.create("Authorization", "Bearer test-ingest-key"));
+      TestServer.Response metrics = server.send(HttpMethods.GET, "/internal/metrics?gc=true", null, null, RawHeader.create("Authorization", "Bearer test-ingest-key-0123456789abcdef0123"));
       assertEquals(200, metrics.status());
       assertTrue(metrics.json().get("sockets").asInt() >= 3, metrics.body());
       assertTrue(metrics.json().get("heapUsedBytes").asLong() > 0, metrics.body());
