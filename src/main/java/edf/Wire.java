@@ -77,17 +77,14 @@ public final class Wire {
   }
 
   public String error(String code, String text) {
-    ObjectNode node = message("error");
-    node.put("code", code);
-    node.put("message", text);
-    return render(node, Instant.now());
+    return error(code, null, text);
   }
 
-  /** An error about one field of the client's message, e.g. `message.topic`. */
+  /** An error about one field of the client's message (e.g. `message.topic`); no `field` when null. */
   public String error(String code, String field, String text) {
     ObjectNode node = message("error");
     node.put("code", code);
-    node.put("field", field);
+    if (field != null) node.put("field", field);
     node.put("message", text);
     return render(node, Instant.now());
   }

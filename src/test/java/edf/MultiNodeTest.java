@@ -26,6 +26,20 @@ class MultiNodeTest {
         """.formatted(clusterPort, seedPort);
   }
 
+  /**
+   * Everything the socket got until the outcome of each of `sent` had come (outcomes of different
+   * todos may come in any order), and whatever was on its way after that.
+   */
+  static List<JsonNode> untilOutcomesOf(WsClient socket, List<String> sent) {
+    java.util.Set<String> waiting = new java.util.HashSet<>(sent);
+    List<JsonNode> got = socket.collectUntil(m -> {
+      if (m.path("type").asText().startsWith("command.")) waiting.remove(m.path("commandId").asText());
+      return waiting.isEmpty();
+    });
+    got.addAll(socket.barrier());
+    return got;
+  }
+
   static boolean todoChanged(JsonNode message) {
     return message.path("type").asText().equals("todo.changed");
   }
@@ -48,13 +62,7 @@ class MultiNodeTest {
 
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) sent.add(one.post("/api/todos", alice, "{\"text\":\"across #" + i + "\"}").json().get("commandId").asText());
-        java.util.Set<String> waiting = new java.util.HashSet<>(sent);
-        // outcomes of different todos may come in any order: wait until each has come
-        List<JsonNode> got = socket.collectUntil(m -> {
-          if (m.path("type").asText().startsWith("command.")) waiting.remove(m.path("commandId").asText());
-          return waiting.isEmpty();
-        });
-        got.addAll(socket.barrier());
+        List<JsonNode> got = untilOutcomesOf(socket, sent);
         List<JsonNode> outcomes = got.stream().filter(m -> m.path("type").asText().startsWith("command.")).toList();
         List<String> outcomeIds = outcomes.stream().map(m -> m.get("commandId").asText()).toList();
         for (String id : sent) assertEquals(1, outcomeIds.stream().filter(id::equals).count(), "once: " + id);
@@ -116,12 +124,7 @@ class MultiNodeTest {
         long start = socket.awaitType("welcome").get("seq").asLong();
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 5; i++) sent.add(one.post("/api/todos", alice, "{\"text\":\"direct #" + i + "\"}").json().get("commandId").asText());
-        java.util.Set<String> waiting = new java.util.HashSet<>(sent);
-        List<JsonNode> got = socket.collectUntil(m -> {
-          if (m.path("type").asText().startsWith("command.")) waiting.remove(m.path("commandId").asText());
-          return waiting.isEmpty();
-        });
-        got.addAll(socket.barrier());
+        List<JsonNode> got = untilOutcomesOf(socket, sent);
         List<JsonNode> outcomes = got.stream().filter(m -> m.path("type").asText().startsWith("command.")).toList();
         assertEquals(sent.size(), outcomes.size(), "each outcome once");
         for (int i = 0; i < outcomes.size(); i++) assertEquals(start + 1 + i, outcomes.get(i).get("seq").asLong(), "in order");
@@ -145,12 +148,7 @@ class MultiNodeTest {
       for (int i = 0; i < 12; i++) sent.add(one.post("/api/todos", alice, "{\"text\":\"hand me over #" + i + "\"}").json().get("commandId").asText());
       one.close();
 
-      java.util.Set<String> waiting = new java.util.HashSet<>(sent);
-      List<JsonNode> got = socket.collectUntil(m -> {
-        if (m.path("type").asText().startsWith("command.")) waiting.remove(m.path("commandId").asText());
-        return waiting.isEmpty();
-      });
-      got.addAll(socket.barrier());
+      List<JsonNode> got = untilOutcomesOf(socket, sent);
       List<String> outcomeIds = got.stream().filter(m -> m.path("type").asText().equals("command.succeeded")).map(m -> m.get("commandId").asText()).toList();
       for (String id : sent) assertEquals(1, outcomeIds.stream().filter(id::equals).count(), "once, and a success: " + id);
       Eventually.get(() -> two.get("/api/todos", two.signIn("alice")).json().size() == 12 ? true : null);
