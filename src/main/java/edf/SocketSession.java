@@ -153,7 +153,7 @@ public final class SocketSession {
               return NotUsed.getInstance();
             })
             .via(new OutgoingStage(
-                Math.min(settings.outgoingBuffer(), settings.history().size()),
+                settings.maxPersonalBacklog(),
                 settings.outgoingBuffer(),
                 closing));
 
