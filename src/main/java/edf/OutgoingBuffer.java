@@ -22,11 +22,15 @@ final class OutgoingBuffer {
   /** The key of a personal message: unique, so it is never replaced. */
   private static final class Personal {}
 
+  /** The key of a message of a resume's replay: personal, but not counted against the bound. */
+  private static final class Replayed {}
+
   private final int maxPersonal;
   private final int maxTopicKeys;
   /** In the order they go out; a key is a topic key (String) or a {@link Personal}. */
   private final LinkedHashMap<Object, String> waiting = new LinkedHashMap<>();
   private int personal;
+  private int topics;
 
   OutgoingBuffer(int maxPersonal, int maxTopicKeys) {
     if (maxPersonal < 1 || maxTopicKeys < 1) throw new IllegalArgumentException("bounds must be positive");
@@ -46,18 +50,21 @@ final class OutgoingBuffer {
       return true;
     }
     // a newer version goes where the newer one would have gone: remove, then add at the end
-    if (waiting.remove(topicKey) == null && topicKeys() >= maxTopicKeys) return false;
+    if (waiting.remove(topicKey) == null) {
+      if (topics >= maxTopicKeys) return false;
+      topics++;
+    }
     waiting.put(topicKey, json);
     return true;
   }
 
   /**
-   * Queues a personal message of a resume's replay, even beyond the personal bound (a replay is at
-   * most the user's history): it counts, so new personal messages wait for room. Always true.
+   * Queues a personal message of a resume's replay. It does not count against the personal bound
+   * (a replay is at most the user's history, so memory stays bounded): a client that resumes a large
+   * gap is not closed again by the first new message that comes while it reads the replay.
    */
   boolean replay(String json) {
-    personal++;
-    waiting.put(new Personal(), json);
+    waiting.put(new Replayed(), json);
     return true;
   }
 
@@ -67,7 +74,11 @@ final class OutgoingBuffer {
     if (!it.hasNext()) return null;
     Map.Entry<Object, String> first = it.next();
     it.remove();
-    if (first.getKey() instanceof Personal) personal--;
+    if (first.getKey() instanceof Personal) {
+      personal--;
+    } else if (first.getKey() instanceof String) {
+      topics--;
+    }
     return first.getValue();
   }
 
@@ -80,6 +91,6 @@ final class OutgoingBuffer {
   }
 
   int topicKeys() {
-    return waiting.size() - personal;
+    return topics;
   }
 }

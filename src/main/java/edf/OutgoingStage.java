@@ -30,11 +30,17 @@ final class OutgoingStage extends GraphStage<FlowShape<SocketSession.Out, Messag
   private final int maxPersonal;
   private final int maxTopicKeys;
   private final AtomicReference<SocketSession.Close> closing;
+  private final Runnable started;
 
-  OutgoingStage(int maxPersonal, int maxTopicKeys, AtomicReference<SocketSession.Close> closing) {
+  /**
+   * `started` runs once the stage reads its inbox (the socket registers then: a replay told to the
+   * inbox before that would wait in the inbox's own small buffer).
+   */
+  OutgoingStage(int maxPersonal, int maxTopicKeys, AtomicReference<SocketSession.Close> closing, Runnable started) {
     this.maxPersonal = maxPersonal;
     this.maxTopicKeys = maxTopicKeys;
     this.closing = closing;
+    this.started = started;
   }
 
   @Override
@@ -50,6 +56,7 @@ final class OutgoingStage extends GraphStage<FlowShape<SocketSession.Out, Messag
       @Override
       public void preStart() {
         pull(in);
+        started.run();
       }
 
       private void tooSlow() {

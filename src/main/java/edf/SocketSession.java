@@ -145,17 +145,21 @@ public final class SocketSession {
   private Flow<Message, Message, NotUsed> flow() {
     // the inbox is read at once by the OutgoingStage (fused with it, no async boundary), so its own
     // buffer only ever holds a message or two; the backlog of a slow client waits in the stage
+    CompletableFuture<ActorRef<Out>> inbox = new CompletableFuture<>();
     Source<Message, NotUsed> toClient =
         ActorSource.<Out>actorRef(this::isClose, out -> Optional.empty(), INBOX_BUFFER, OverflowStrategy.fail())
             .mapMaterializedValue(ref -> {
               self = ref;
-              registry.tell(new ConnectionRegistry.Register(userId, windowId, ref, epoch, lastSeq));
+              inbox.complete(ref);
               return NotUsed.getInstance();
             })
             .via(new OutgoingStage(
                 settings.maxPersonalBacklog(),
                 settings.outgoingBuffer(),
-                closing));
+                closing,
+                // registered once the stage reads the inbox and the inbox exists, whichever is last
+                () -> inbox.thenAccept(ref ->
+                    registry.tell(new ConnectionRegistry.Register(userId, windowId, ref, epoch, lastSeq)))));
 
     Sink<Message, NotUsed> fromClient =
         Flow.<Message>create()

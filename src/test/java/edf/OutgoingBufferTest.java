@@ -75,4 +75,14 @@ class OutgoingBufferTest {
     assertEquals(List.of("b1", "a2", "p1"), drain(buffer));
     assertNull(buffer.poll());
   }
+
+  @Test
+  void aResumesReplayIsTakenWholeAndDoesNotCountAgainstThePersonalBound() {
+    OutgoingBuffer buffer = new OutgoingBuffer(2, 10);
+    for (int i = 1; i <= 5; i++) assertTrue(buffer.replay("r" + i));
+    assertTrue(buffer.offer("p1", null), "a new message while the replay is read");
+    assertTrue(buffer.offer("p2", null));
+    assertFalse(buffer.offer("p3", null), "the bound is for what comes after the replay");
+    assertEquals(List.of("r1", "r2", "r3", "r4", "r5", "p1", "p2"), drain(buffer));
+  }
 }

@@ -49,7 +49,7 @@ class SlowClientTest {
     List<JsonNode> all = new ArrayList<>();
     while (true) {
       String next = client.received.poll(30, TimeUnit.SECONDS);
-      if (next == null) throw new AssertionError("no matching message; got " + all.size() + " before: "
+      if (next == null) throw new AssertionError("no matching message (close: " + client.closeCode.getNow(null) + "); got " + all.size() + " before: "
           + all.stream().map(m -> m.path("type").asText() + "#" + m.path("seq").asText()).limit(20).toList());
       JsonNode m = json(next);
       all.add(m);
