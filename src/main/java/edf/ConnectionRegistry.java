@@ -235,8 +235,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       case RESYNC -> synced.socket().tell(new SocketSession.Push(wire.resync(result.epoch(), result.seq(), info.windowId)));
       case RESUMED -> {
         long from = result.replay().isEmpty() ? result.seq() + 1 : result.replay().get(0).seq();
-        for (Delivery missed : result.replay()) synced.socket().tell(new SocketSession.Push(missed.json()));
-        synced.socket().tell(new SocketSession.Push(wire.resumed(from, result.seq(), info.windowId)));
+        for (Delivery missed : result.replay()) synced.socket().tell(new SocketSession.Replayed(missed.json()));
+        synced.socket().tell(new SocketSession.Replayed(wire.resumed(from, result.seq(), info.windowId)));
       }
     }
     List<Delivery> waiting = info.pending;
@@ -278,13 +278,13 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private Behavior<Command> onPresenceChanged(PresenceChanged changed) {
     presence.put(changed.window().windowId(), changed.window());
-    broadcast(TODOS, () -> wire.presenceChanged(changed.window()));
+    broadcast(TODOS, "presence:" + changed.window().windowId(), () -> wire.presenceChanged(changed.window()));
     return this;
   }
 
   private Behavior<Command> onPresenceLeft(PresenceLeft left) {
     if (presence.remove(left.windowId()) != null) {
-      broadcast(TODOS, () -> wire.presenceLeft(left.windowId(), left.userId()));
+      broadcast(TODOS, "presence:" + left.windowId(), () -> wire.presenceLeft(left.windowId(), left.userId()));
     }
     return this;
   }
@@ -346,7 +346,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       } else if (info.pending.size() < maxPending) {
         info.pending.add(delivery);
       } else {
-        socket.tell(new SocketSession.Close(SocketSession.SLOW_CONSUMER, "slow consumer"));
+        socket.tell(new SocketSession.Close(SocketSession.SLOW_CONSUMER, OutgoingStage.SLOW_CONSUMER_REASON));
       }
     }
     return this;
@@ -379,17 +379,17 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
   }
 
   private Behavior<Command> onEvent(WrappedEvent wrapped) {
-    broadcast(TODOS, () -> wire.event(wrapped.event()));
+    broadcast(TODOS, topicKey(wrapped.event()), () -> wire.event(wrapped.event()));
     return this;
   }
 
   private Behavior<Command> onTodoCounts(TodoCounts counts) {
-    broadcast(STATS, () -> wire.stats(counts.todos(), counts.queued(), sockets.size(), byUser.size()));
+    broadcast(STATS, "stats", () -> wire.stats(counts.todos(), counts.queued(), sockets.size(), byUser.size()));
     return this;
   }
 
   private Behavior<Command> onChaosChanged(ChaosChanged changed) {
-    broadcast(STATS, () -> wire.chaos(changed.settings(), changed.changedBy()));
+    broadcast(STATS, "chaos", () -> wire.chaos(changed.settings(), changed.changedBy()));
     return this;
   }
 
@@ -412,10 +412,21 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     return this;
   }
 
-  private void broadcast(String topic, java.util.function.Supplier<String> render) {
+  /**
+   * What a newer event replaces while a socket is behind: a todo's latest `todo.changed` is its
+   * state; `todo.pending` and `todo.failed` are per command (the failure replaces the pending mark).
+   */
+  static String topicKey(TodoEvent event) {
+    return event instanceof TodoEvent.Changed
+        ? "todo:" + event.entityId()
+        : "command:" + event.commandId();
+  }
+
+  /** One rendering for every subscriber; `topicKey` says what it replaces in a slow socket's backlog. */
+  private void broadcast(String topic, String topicKey, java.util.function.Supplier<String> render) {
     Set<ActorRef<SocketSession.Out>> subs = subscribers.get(topic);
     if (subs.isEmpty()) return;
-    SocketSession.Push push = new SocketSession.Push(render.get());
+    SocketSession.Push push = new SocketSession.Push(render.get(), topicKey);
     for (ActorRef<SocketSession.Out> socket : subs) socket.tell(push);
   }
 }

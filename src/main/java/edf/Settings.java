@@ -157,6 +157,14 @@ public record Settings(
         edf.getBoolean("chaos.demo-anyone-may-change"));
   }
 
+  /**
+   * Personal messages that may wait for one slow socket before it is closed with 4008: what resume
+   * can replay (the history) or the outgoing buffer, the smaller (docs/protocol.md, slow clients).
+   */
+  public int maxPersonalBacklog() {
+    return Math.min(outgoingBuffer, history.size());
+  }
+
   /** Never prints the secret or the ingest key. */
   @Override
   public String toString() {

@@ -14,8 +14,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.StreamLimitReachedException;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -24,9 +22,10 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
- * One WebSocket connection of one user. Outgoing: an {@link ActorSource} with a bounded buffer
- * that the {@link ConnectionRegistry} feeds; a socket that falls that far behind is closed with
- * {@link #SLOW_CONSUMER}. Incoming: throttled, each message read with a size bound and a timeout,
+ * One WebSocket connection of one user. Outgoing: an {@link ActorSource} (the socket's inbox, fed
+ * by the {@link ConnectionRegistry}) read at once by an {@link OutgoingStage}, which holds what the
+ * client has not read yet, merges topic traffic, and closes the socket with {@link #SLOW_CONSUMER}
+ * when its personal backlog outgrows what resume can replay. Incoming: throttled, each message read with a size bound and a timeout,
  * then handled (subscribe, unsubscribe, ping); anything else gets an `error` message back.
  */
 public final class SocketSession {
@@ -44,7 +43,23 @@ public final class SocketSession {
   /** What the registry and the session itself send to a socket's outgoing stream. */
   public sealed interface Out {}
 
-  public record Push(String json) implements Out {}
+  /**
+   * A message for the client. `topicKey` is null for a personal message (never merged or dropped);
+   * a topic message's key names what a newer message with the same key replaces while the socket
+   * is behind (see {@link OutgoingBuffer}).
+   */
+  public record Push(String json, String topicKey) implements Out {
+    public Push(String json) {
+      this(json, null);
+    }
+  }
+
+  /**
+   * A message of a resume's replay (and the `resumed` after it): personal, and taken even beyond
+   * the personal bound, so a client that was closed for being slow can always resume (a replay is
+   * at most the user's history).
+   */
+  public record Replayed(String json) implements Out {}
 
   /** Ends the socket with this close code, after what was queued before it. */
   public record Close(int code, String reason) implements Out {}
@@ -73,7 +88,11 @@ public final class SocketSession {
   private boolean announced;
   /** The number of this socket's latest valid presence message: only its answer may announce. */
   private long latestFocus;
-  private ActorRef<Out> self;
+  /** The inbox, set when the socket's stream is materialized (before any client message is read). */
+  private volatile ActorRef<Out> self;
+
+  /** The inbox's own buffer: the {@link OutgoingStage} empties it as soon as a message arrives. */
+  private static final int INBOX_BUFFER = 16;
 
   private SocketSession(
       String userId,
@@ -124,27 +143,23 @@ public final class SocketSession {
   }
 
   private Flow<Message, Message, NotUsed> flow() {
-    Pair<ActorRef<Out>, Source<Out, NotUsed>> outgoing =
-        ActorSource.<Out>actorRef(
-                this::isClose,
-                out -> Optional.empty(),
-                settings.outgoingBuffer(),
-                OverflowStrategy.fail())
-            .preMaterialize(system);
-    self = outgoing.first();
-    registry.tell(new ConnectionRegistry.Register(userId, windowId, self, epoch, lastSeq));
-
+    // the inbox is read at once by the OutgoingStage (fused with it, no async boundary), so its own
+    // buffer only ever holds a message or two; the backlog of a slow client waits in the stage
+    CompletableFuture<ActorRef<Out>> inbox = new CompletableFuture<>();
     Source<Message, NotUsed> toClient =
-        outgoing
-            .second()
-            .map(out -> (Message) TextMessage.create(((Push) out).json()))
-            .recoverWithRetries(
-                1,
-                BufferOverflowException.class,
-                () -> {
-                  closing.compareAndSet(null, new Close(SLOW_CONSUMER, "slow consumer"));
-                  return Source.empty();
-                });
+        ActorSource.<Out>actorRef(this::isClose, out -> Optional.empty(), INBOX_BUFFER, OverflowStrategy.fail())
+            .mapMaterializedValue(ref -> {
+              self = ref;
+              inbox.complete(ref);
+              return NotUsed.getInstance();
+            })
+            .via(new OutgoingStage(
+                settings.maxPersonalBacklog(),
+                settings.outgoingBuffer(),
+                closing,
+                // registered once the stage reads the inbox and the inbox exists, whichever is last
+                () -> inbox.thenAccept(ref ->
+                    registry.tell(new ConnectionRegistry.Register(userId, windowId, ref, epoch, lastSeq)))));
 
     Sink<Message, NotUsed> fromClient =
         Flow.<Message>create()

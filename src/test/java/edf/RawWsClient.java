@@ -42,6 +42,11 @@ final class RawWsClient implements WebSocket.Listener {
     socket.request(Long.MAX_VALUE);
   }
 
+  /** Reads `n` more messages (each small enough to come in one piece), then stalls again. */
+  void read(long n) {
+    socket.request(n);
+  }
+
   @Override
   public void onOpen(WebSocket webSocket) {
     if (reading) webSocket.request(Long.MAX_VALUE);
