@@ -374,6 +374,20 @@ describe("others' pending changes", () => {
     expect(row(state, 'a')?.todo.text).toBe('A!');
   });
 
+  it('clears the earlier marks of the same todo too: their changes may have been merged into this one', () => {
+    let state = run(
+      loaded('safe', [todo('a', 'A'), todo('b', 'B')]),
+      pending('c1', 'a', 'bob'),
+      pending('c2', 'b', 'bob'),
+      pending('c3', 'a', 'carol'),
+      pending('c4', 'a', 'bob'),
+    );
+    // c1's change never came (a slow socket got only the latest todo.changed of todo a)
+    state = run(state, changed('c3', 'a', 'carol', todo('a', 'A!', false, 3, 'carol'), 'update'));
+    expect(othersOn(state, 'a')).toEqual(['bob:c4']);
+    expect(othersOn(state, 'b')).toEqual(['bob:c2']);
+  });
+
   it('clears the mark when that command fails, matched by commandId', () => {
     let state = run(loaded('safe', [todo('a', 'A')]), pending('c1', 'a', 'bob'));
     state = run(state, msg({ type: 'todo.failed', commandId: 'other', entityId: 'a', by: 'bob', code: 'x' }));

@@ -411,7 +411,7 @@ function onMessage(state: TodosState, message: ServerMessage, at: number, watchi
     case 'command.failed':
       return onOutcome(state, message, at);
     case 'todo.changed':
-      return compact(onChanged(withoutOthersPending(state, message.commandId), message, watching));
+      return compact(onChanged(withoutSettledOthers(state, message.commandId, message.entityId), message, watching));
     case 'todo.pending':
       if (message.by === state.userId || state.othersPending[message.commandId]) return state;
       return {
@@ -426,6 +426,24 @@ function onMessage(state: TodosState, message: ServerMessage, at: number, watchi
     default:
       return state;
   }
+}
+
+/**
+ * A todo's commands are applied in the order they were accepted: its change by `commandId` settles
+ * that command and every other user's command on the same todo marked pending before it (a slow
+ * socket gets only the latest `todo.changed` of a todo, so the earlier ones' changes may never come).
+ * The marks are kept in the order their `todo.pending` came.
+ */
+function withoutSettledOthers(state: TodosState, commandId: string, entityId: string): TodosState {
+  const keys = Object.keys(state.othersPending);
+  const upTo = keys.indexOf(commandId);
+  if (upTo < 0) return state;
+  const othersPending: TodosState['othersPending'] = {};
+  keys.forEach((key, i) => {
+    const mark = state.othersPending[key]!;
+    if (i > upTo || mark.entityId !== entityId) othersPending[key] = mark;
+  });
+  return { ...state, othersPending };
 }
 
 function withoutOthersPending(state: TodosState, commandId: string): TodosState {

@@ -158,11 +158,12 @@ public record Settings(
   }
 
   /**
-   * Personal messages that may wait for one slow socket before it is closed with 4008: what resume
-   * can replay (the history) or the outgoing buffer, the smaller (docs/protocol.md, slow clients).
+   * Personal messages that may wait for one slow socket before it is closed with 4008: the
+   * outgoing buffer, or half the history if that is smaller, so that the messages sent while the
+   * client reconnects still fit and it gets `resumed`, not `resync` (docs/protocol.md, slow clients).
    */
   public int maxPersonalBacklog() {
-    return Math.min(outgoingBuffer, history.size());
+    return Math.max(1, Math.min(outgoingBuffer, history.size() / 2));
   }
 
   /** Never prints the secret or the ingest key. */
