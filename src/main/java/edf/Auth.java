@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -20,7 +19,6 @@ import javax.crypto.spec.SecretKeySpec;
  * TicketRegistry} can refuse a second use. Stateless and thread-safe.
  */
 public final class Auth {
-  public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** A checked token or ticket. The nonce is empty for session tokens. */
   public record Claims(String userId, Instant expiresAt, String nonce) {}
@@ -112,7 +110,7 @@ public final class Auth {
         return Optional.empty();
       }
       String[] parts = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-      if (parts.length != 3 || !USER_ID.matcher(parts[0]).matches()) return Optional.empty();
+      if (parts.length != 3 || !TextRules.isUserId(parts[0])) return Optional.empty();
       Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(parts[1]));
       if (!clock.instant().isBefore(expiresAt)) return Optional.empty();
       return Optional.of(new Claims(parts[0], expiresAt, parts[2]));
