@@ -49,6 +49,7 @@ public final class Guardian {
           }
           cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, ClusterUp::new), SelfUp.class));
           warnIfClusterTrafficIsPlain(ctx);
+          warnIfAsksStartThreads(ctx);
 
           Wire wire = new Wire(Json.mapper(system));
           ActorRef<Topic.Command<TodoEvent>> events =
@@ -129,6 +130,16 @@ public final class Guardian {
    * Cluster traffic (Artery) is plain TCP unless `pekko.remote.artery.transport = tls-tcp`: fine on
    * loopback, not across a network (README, "Cluster transport").
    */
+  /** See {@link Main#COMMON_POOL_PARALLELISM}: below 2, every ask's answer starts a thread. */
+  private static void warnIfAsksStartThreads(ActorContext<Command> ctx) {
+    int parallelism = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+    if (parallelism < 2) {
+      ctx.getLog().warn(
+          "The common ForkJoinPool has parallelism {}: the JDK starts a thread for every ask's answer. "
+              + "Start the JVM with -D{}=2", parallelism, Main.COMMON_POOL_PARALLELISM);
+    }
+  }
+
   private static void warnIfClusterTrafficIsPlain(ActorContext<Command> ctx) {
     var config = ctx.getSystem().settings().config();
     String host = config.getString("pekko.remote.artery.canonical.hostname");
