@@ -33,6 +33,8 @@ abstract class RouteSupport extends AllDirectives {
   protected final Problem problem;
   protected final Requests requests;
   protected final Duration timeout;
+  /** Pekko's own rejections (404, 405, 415...) answered as problem+json. */
+  private final RejectionHandler rejections;
 
   protected RouteSupport(ActorSystem<?> system, Settings settings) {
     this.system = system;
@@ -41,12 +43,12 @@ abstract class RouteSupport extends AllDirectives {
     this.problem = new Problem(mapper);
     this.requests = new Requests(mapper, settings.maxTextLength());
     this.timeout = settings.askTimeout();
+    this.rejections = RejectionHandler.defaultHandler().mapRejectionResponse(problem::fromResponse);
   }
 
   /** Pekko's own rejections (404, 405, 415...) answered as problem+json. */
   protected Route withProblems(Supplier<Route> inner) {
-    return handleRejections(
-        RejectionHandler.defaultHandler().mapRejectionResponse(problem::fromResponse), inner);
+    return handleRejections(rejections, inner);
   }
 
   protected Route unavailable(Throwable failure) {

@@ -30,6 +30,11 @@ public final class Routes extends RouteSupport {
   private final ApiRoutes api;
   private final SocketRoutes socket;
   private final InternalRoutes internal;
+  /**
+   * The route tree, built once: a directive's inner route is asked for on every request it lets
+   * through, so each inner part below is a route built here, not one built again per request.
+   */
+  private final Route route;
 
   public Routes(
       ActorSystem<?> system,
@@ -45,6 +50,7 @@ public final class Routes extends RouteSupport {
     this.api = new ApiRoutes(system, settings, auth, new ChaosRoutes(system, settings, chaos), readModel, accepting::get);
     this.socket = new SocketRoutes(system, settings, auth, sessions, accepting::get, origins::get);
     this.internal = new InternalRoutes(system, settings, registry);
+    this.route = build();
   }
 
   /** From now on commands get 503 and /health reports the server as going away. */
@@ -58,28 +64,34 @@ public final class Routes extends RouteSupport {
     return origins.get();
   }
 
+  /** The whole HTTP surface (built once). */
+  public Route route() {
+    return route;
+  }
+
   /**
    * From the outside in: Pekko's request-timeout answer, the security headers on every answer,
    * rejections and exceptions as problem+json, the Host check, then the routes.
    */
-  public Route route() {
-    return withRequestTimeoutResponse(
-        this::timedOut,
-        () -> respondWithDefaultHeaders(
-            SecurityHeaders.ALL,
-            () -> withProblems(
-                () -> handleExceptions(
-                    exceptionHandler(),
-                    () -> knownHost(this::routes)))));
-  }
-
-  private Route routes() {
-    return concat(
-        pathPrefix("api", () -> withProblems(api::route)),
-        path("ws", socket::route),
-        pathPrefix("internal", () -> withProblems(internal::route)),
-        path("health", () -> withProblems(() -> get(this::health))),
-        get(this::browserApp));
+  private Route build() {
+    Route apiRoutes = this.api.route();
+    Route internalRoutes = this.internal.route();
+    Route api = withProblems(() -> apiRoutes);
+    Route socket = this.socket.route();
+    Route internal = withProblems(() -> internalRoutes);
+    Route health = withProblems(() -> get(this::health));
+    Route app = browserApp();
+    Route browserApp = get(() -> app);
+    Route routes = concat(
+        pathPrefix("internal", () -> internal),
+        pathPrefix("api", () -> api),
+        path("ws", () -> socket),
+        path("health", () -> health),
+        browserApp);
+    Route checked = knownHost(routes);
+    ExceptionHandler exceptions = exceptionHandler();
+    Route handled = withProblems(() -> handleExceptions(exceptions, () -> checked));
+    return withRequestTimeoutResponse(this::timedOut, () -> respondWithDefaultHeaders(SecurityHeaders.ALL, () -> handled));
   }
 
   /** Pekko's own answer when a request takes longer than pekko.http.server.request-timeout. */
@@ -92,14 +104,14 @@ public final class Routes extends RouteSupport {
    * On a loopback address, only requests for one of the public origins' host:port: a page on
    * another name that resolves to 127.0.0.1 (DNS rebinding) gets 421 and never the API.
    */
-  private Route knownHost(java.util.function.Supplier<Route> inner) {
+  private Route knownHost(Route inner) {
     return extractRequest(
         request -> {
           PublicOrigins allowed = origins.get();
-          if (!allowed.checksHost()) return inner.get();
+          if (!allowed.checksHost()) return inner;
           var host = request.getHeader(Host.class);
           boolean known = host.isPresent() && allowed.allowsHost(host.get().host().address(), host.get().port());
-          return known ? inner.get()
+          return known ? inner
               : complete(problem.of(StatusCodes.MISDIRECTED_REQUEST, "misdirected-request",
                   "This server does not answer for that host; use one of its public origins"));
         });
