@@ -89,23 +89,25 @@ public final class Wire {
     return render(node, Instant.now());
   }
 
-  /** An /internal/events payload, with `timestamp` added when the sender gave none. */
+  /**
+   * An /internal/events payload, with `timestamp` added when the sender gave none. The payload is
+   * the request's own tree (a fresh copy made by the text rules), changed in place.
+   */
   public String payload(ObjectNode payload) {
-    ObjectNode copy = payload.deepCopy();
-    if (!copy.hasNonNull("timestamp")) copy.put("timestamp", Json.timestamp(Instant.now()));
-    return toJson(copy);
+    if (!payload.hasNonNull("timestamp")) payload.put("timestamp", Json.timestamp(Instant.now()));
+    return toJson(payload);
   }
 
-  /** A personal message from another service, numbered with the user's epoch and seq. */
+  /**
+   * A personal message from another service, numbered with the user's epoch and seq:
+   * `payloadJson` is what {@link #payload} rendered (a JSON object without `epoch` and `seq`, which
+   * /internal/events refuses), so the two fields are appended to its text instead of parsing it again.
+   */
   public String personal(String payloadJson, String epoch, long seq) {
-    try {
-      ObjectNode node = (ObjectNode) mapper.readTree(payloadJson);
-      node.put("epoch", epoch);
-      node.put("seq", seq);
-      return toJson(node);
-    } catch (JsonProcessingException | ClassCastException e) {
-      throw new IllegalArgumentException("not a JSON object", e);
-    }
+    int end = payloadJson.lastIndexOf('}');
+    if (!payloadJson.startsWith("{") || end < 0) throw new IllegalArgumentException("not a JSON object");
+    boolean empty = payloadJson.substring(1, end).isBlank();
+    return payloadJson.substring(0, end) + (empty ? "" : ",") + "\"epoch\":" + toJson(epoch) + ",\"seq\":" + seq + "}";
   }
 
   /** The first message of a fresh connection: where this user's numbering stands. */
@@ -174,7 +176,7 @@ public final class Wire {
     return toJson(node);
   }
 
-  private String toJson(ObjectNode node) {
+  private String toJson(Object node) {
     try {
       return mapper.writeValueAsString(node);
     } catch (JsonProcessingException e) {
