@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -23,7 +24,7 @@ final class InternalRoutes extends RouteSupport {
   private final ActorRef<ConnectionRegistry.Command> registry;
   private final ClusterSharding sharding;
   private final Wire wire;
-  /** The answer to every accepted event (built once: this is the push path's hot route). */
+  /** The answer to every stored event (built once: this is the push path's hot route). */
   private static final HttpResponse ACCEPTED =
       HttpResponse.create()
           .withStatus(StatusCodes.ACCEPTED)
@@ -54,10 +55,14 @@ final class InternalRoutes extends RouteSupport {
         body -> {
           Requests.Event event = requests.event(body);
           return limited(events, event.userId(), "too-many-events", "events for user " + event.userId() + " a second", () -> {
-            sharding
-                .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
-                .tell(new UserLedger.Notify(wire.payload(event.payload())));
-            return complete(ACCEPTED);
+            // 202 once the event is numbered and stored in the user's history: from then on a
+            // restart does not lose it (no answer in time: 503, and the sender tries again)
+            String json = wire.payload(event.payload());
+            return onSuccess(
+                sharding
+                    .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
+                    .<Done>ask(stored -> new UserLedger.Notify(json, stored), timeout),
+                stored -> complete(ACCEPTED));
           });
         });
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -97,8 +98,11 @@ public final class UserLedger
   public record GetStatus(String commandId, ActorRef<StatusReply<CommandStatus>> replyTo)
       implements Command {}
 
-  /** A message from another service (POST /internal/events): a JSON object with `type`. */
-  public record Notify(String json) implements Command {}
+  /**
+   * A message from another service (POST /internal/events): a JSON object with `type`. `stored`
+   * hears once it is numbered and stored in the user's history (the 202 waits for it).
+   */
+  public record Notify(String json, ActorRef<Done> stored) implements Command {}
 
   /**
    * A socket (re)connects: with the epoch and last seq it saw (both null for a fresh connection),
@@ -421,7 +425,8 @@ public final class UserLedger
   }
 
   private Effect<Event, State> onNotify(State state, Notify notify) {
-    return send(state, null, seq -> wire.personal(notify.json(), seq.epoch, seq.next));
+    return send(state, null, seq -> wire.personal(notify.json(), seq.epoch, seq.next))
+        .thenRun(s -> notify.stored().tell(Done.getInstance()));
   }
 
   private record Position(String epoch, long next) {}

@@ -9,12 +9,14 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ class UserLedgerTest {
               .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
               .withFallback(ConfigFactory.load()));
   static final SnapshotTestKit snapshots = SnapshotTestKit.create(testKit.system());
+  static final PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
   static final ObjectMapper mapper = new ObjectMapper();
 
   @AfterAll
@@ -42,6 +45,8 @@ class UserLedgerTest {
   }
 
   final TestProbe<Object> outlet = testKit.createTestProbe();
+  /** Hears that an ingested event (Notify) was stored. */
+  final TestProbe<Done> stored = testKit.createTestProbe();
   final String user = "alice-" + UUID.randomUUID();
   ActorRef<UserLedger.Command> ledger = spawnLedger();
 
@@ -232,7 +237,7 @@ class UserLedgerTest {
     assertEquals(0, fresh.seq());
     String epoch = fresh.epoch();
 
-    for (int i = 1; i <= 4; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}"));
+    for (int i = 1; i <= 4; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}", stored.ref()));
     for (int i = 1; i <= 4; i++) {
       Delivery d = fishDelivery();
       assertEquals(i, d.seq());
@@ -256,11 +261,25 @@ class UserLedgerTest {
   }
 
   @Test
+  void anIngestedEventIsAnsweredOnlyOnceStored() {
+    sync(null, null);
+    TestProbe<Done> lost = testKit.createTestProbe();
+    journal.failNextPersisted(); // the database refuses the first write: the ledger restarts
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":1}", lost.ref()));
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":2}", stored.ref()));
+    stored.expectMessage(Done.getInstance());
+    Delivery delivery = fishDelivery();
+    assertTrue(delivery.json().contains("\"i\":2"), "the stored one is the second: " + delivery.json());
+    // told before the second's answer if at all (one actor told both in turn): the refused one got none
+    lost.expectNoMessage(Duration.ZERO);
+  }
+
+  @Test
   void epochNumberingHistoryAndKeysSurviveARestart() {
     String epoch = sync(null, null).epoch();
     TodoCommand command = create("Buy milk");
     UserLedger.Receipt receipt = accept(command, "key-r", "body").getValue();
-    ledger.tell(new UserLedger.Notify("{\"type\":\"n\"}"));
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\"}", stored.ref()));
     assertEquals(1, fishDelivery().seq());
 
     restart();
@@ -305,14 +324,14 @@ class UserLedgerTest {
     ledger.tell(new UserLedger.Completed(outcome));
     ledger.tell(new UserLedger.Completed(outcome));
     assertEquals(1, fishDelivery().seq());
-    ledger.tell(new UserLedger.Notify("{\"type\":\"n\"}"));
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\"}", stored.ref()));
     assertEquals(2, fishDelivery().seq(), "the repeat was not numbered");
   }
 
   @Test
   void aLongHistoryIsRecoveredFromASnapshot() {
     String epoch = sync(null, null).epoch();
-    for (int i = 1; i <= 1005; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}"));
+    for (int i = 1; i <= 1005; i++) ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":" + i + "}", stored.ref()));
     for (int i = 1; i <= 1005; i++) fishDelivery();
     snapshots.expectNextPersistedClass(UserLedger.persistenceId(user).id(), UserLedger.Snapshot.class);
     restart();
@@ -327,11 +346,11 @@ class UserLedgerTest {
     TestProbe<UserLedger.SyncResult> reply = testKit.createTestProbe();
     ledger.tell(new UserLedger.Sync(null, null, reply.ref(), registry.ref()));
     reply.receiveMessage();
-    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":1}"));
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":1}", stored.ref()));
     Delivery published = fishDelivery();
     assertEquals(published, registry.expectMessageClass(ConnectionRegistry.Direct.class).delivery());
     ledger.tell(new UserLedger.PubSubReached(registry.ref()));
-    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":2}"));
+    ledger.tell(new UserLedger.Notify("{\"type\":\"n\",\"i\":2}", stored.ref()));
     assertEquals(2, fishDelivery().seq());
     registry.expectNoMessage(Duration.ofMillis(100));
   }
