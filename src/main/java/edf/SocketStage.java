@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -21,8 +22,8 @@ import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.InHandler;
 import org.apache.pekko.stream.stage.OutHandler;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import scala.Tuple2;
+import scala.jdk.javaapi.DurationConverters;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -49,9 +50,6 @@ import scala.runtime.BoxedUnit;
  * frame; a close started by the client completes the stage and is echoed as it is.
  */
 final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
-  private static final String RATE_TIMER = "rate";
-  private static final String MESSAGE_TIMER = "message";
-
   private final Inlet<Message> in = Inlet.create("SocketStage.in");
   private final Outlet<Message> out = Outlet.create("SocketStage.out");
   private final FlowShape<Message, Message> shape = FlowShape.of(in, out);
@@ -79,19 +77,22 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
     return new Logic();
   }
 
-  private final class Logic extends TimerGraphStageLogic implements InHandler, OutHandler, SocketSession.Socket {
+  /**
+   * A plain {@link GraphStageLogic}, not a {@code TimerGraphStageLogic} (which keeps a map of timers
+   * for every socket): the two timers, rare, are scheduled when needed and come back through {@link
+   * #inside}.
+   */
+  private final class Logic extends GraphStageLogic implements InHandler, OutHandler, SocketSession.Socket {
     private final OutgoingBuffer buffer = new OutgoingBuffer(settings.maxPersonalBacklog(), settings.outgoingBuffer());
     private final TokenBucket incoming = TokenBucket.likeThrottle(settings.maxIncomingPerSecond(), System.nanoTime());
     private SocketSession session;
     private ActorRef<SocketSession.Out> self;
     /** A close was asked for: the stage completes once the buffer is empty, and takes nothing more. */
     private boolean closeAsked;
-    /** A client message that waits for the incoming rate. */
-    private Message delayed;
     /** The streamed text message being read, while there is one. */
     private StreamedText reading;
-    /** For answers from other actors (made when first needed). */
-    private AsyncCallback<Runnable> answers;
+    /** Runs what other threads hand in (answers, timers) inside the stage; made when first needed. */
+    private AsyncCallback<Runnable> inside;
 
     Logic() {
       super(shape);
@@ -108,6 +109,7 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
 
     @Override
     public void postStop() {
+      if (reading != null) reading.timeout.cancel();
       if (session != null) session.stopped();
     }
 
@@ -171,9 +173,19 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
 
     @Override
     public <T> void whenDone(CompletionStage<T> answer, BiConsumer<T, Throwable> then) {
-      if (answers == null) answers = createAsyncCallback(Runnable::run);
-      AsyncCallback<Runnable> callback = answers;
+      AsyncCallback<Runnable> callback = inside();
       answer.whenComplete((value, failure) -> callback.invoke(() -> then.accept(value, failure)));
+    }
+
+    /** Runs `then` inside the stage after `delay`, unless the stage has stopped by then. */
+    private Cancellable later(java.time.Duration delay, Runnable then) {
+      AsyncCallback<Runnable> callback = inside();
+      return materializer().scheduleOnce(DurationConverters.toScala(delay), () -> callback.invoke(then));
+    }
+
+    private AsyncCallback<Runnable> inside() {
+      if (inside == null) inside = createAsyncCallback(Runnable::run);
+      return inside;
     }
 
     // ---- in: the client's messages, at most at the incoming rate ----
@@ -185,20 +197,7 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
       if (wait == 0) {
         read(message);
       } else {
-        delayed = message;
-        scheduleOnce(RATE_TIMER, java.time.Duration.ofNanos(wait));
-      }
-    }
-
-    @Override
-    public void onTimer(Object key) {
-      if (key == RATE_TIMER) {
-        Message message = delayed;
-        delayed = null;
-        read(message);
-      } else if (key == MESSAGE_TIMER && reading != null) {
-        reading.abandon();
-        close(new SocketSession.Close(SocketSession.POLICY_VIOLATION, "message not completed in time"));
+        later(java.time.Duration.ofNanos(wait), () -> read(message));
       }
     }
 
@@ -214,7 +213,8 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
       if (text.isStrict()) {
         onText(text.getStrictText());
       } else {
-        reading = new StreamedText(text.getStreamedText());
+        reading = new StreamedText();
+        reading.start(text.getStreamedText());
       }
     }
 
@@ -239,13 +239,22 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
     private final class StreamedText extends AbstractInHandler {
       private final SubSinkInlet<String> parts = new SubSinkInlet<>("SocketStage.text");
       private final StringBuilder text = new StringBuilder();
+      private Cancellable timeout;
       private long bytes;
 
-      StreamedText(Source<String, ?> source) {
+      /** Starts reading `source`, the message's parts (the timeout first: the parts may all be there). */
+      void start(Source<String, ?> source) {
+        timeout = later(settings.messageTimeout(), this::onTimeout);
         parts.setHandler(this);
         parts.pull();
         source.runWith(parts.sink(), subFusingMaterializer());
-        scheduleOnce(MESSAGE_TIMER, settings.messageTimeout());
+      }
+
+      private void onTimeout() {
+        // a timeout that fired just before the message completed comes too late
+        if (reading != this) return;
+        abandon();
+        close(new SocketSession.Close(SocketSession.POLICY_VIOLATION, "message not completed in time"));
       }
 
       @Override
@@ -280,7 +289,7 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
       }
 
       private void done() {
-        cancelTimer(MESSAGE_TIMER);
+        timeout.cancel();
         reading = null;
       }
     }
