@@ -346,7 +346,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       } else if (info.pending.size() < maxPending) {
         info.pending.add(delivery);
       } else {
-        socket.tell(new SocketSession.Close(SocketSession.SLOW_CONSUMER, OutgoingStage.SLOW_CONSUMER_REASON));
+        socket.tell(new SocketSession.Close(SocketSession.SLOW_CONSUMER, SocketSession.SLOW_CONSUMER_REASON));
       }
     }
     return this;

@@ -44,8 +44,16 @@ final class RawFrameClient implements AutoCloseable {
 
   /** One final, masked text frame with exactly these bytes as its payload. */
   void sendText(byte[] payload) throws IOException {
+    sendFrame(0x1, true, payload);
+  }
+
+  /**
+   * One masked frame: `opcode` 1 (text), 2 (binary) or 0 (a continuation of the message before),
+   * final or not; a message in parts is a text or binary frame and continuations, the last final.
+   */
+  void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
+    frame.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length < 65536) {
