@@ -12,7 +12,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
-import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * One WebSocket connection of one user: what it says to the client and does for it (subscribe,
@@ -131,10 +130,9 @@ public final class SocketSession {
       Long lastSeq,
       Settings settings,
       Services services) {
-    AtomicReference<Close> closing = new AtomicReference<>();
-    SocketStage stage = new SocketStage(
-        settings, closing, socket -> new SocketSession(userId, epoch, lastSeq, settings, services, socket));
-    return CloseCodes.handleMessages(upgrade, Flow.fromGraph(stage), closing, services.system());
+    SocketStage.Start start = new SocketStage.Start(
+        settings, new AtomicReference<>(), socket -> new SocketSession(userId, epoch, lastSeq, settings, services, socket));
+    return CloseCodes.handleMessages(upgrade, start, services.system());
   }
 
   /** The socket runs and reads what is sent to it: it registers (and learns its position). */

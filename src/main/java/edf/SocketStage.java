@@ -53,19 +53,17 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
   private final Inlet<Message> in = Inlet.create("SocketStage.in");
   private final Outlet<Message> out = Outlet.create("SocketStage.out");
   private final FlowShape<Message, Message> shape = FlowShape.of(in, out);
-  private final Settings settings;
-  private final AtomicReference<SocketSession.Close> closing;
-  private final Function<SocketSession.Socket, SocketSession> sessions;
 
-  /** `sessions` makes the socket's session once the stage runs. */
-  SocketStage(
+  /**
+   * What one socket runs with, given as an attribute of its materialization: the stage itself (and
+   * the whole flow {@link CloseCodes} builds around it) is one blueprint shared by every socket,
+   * since Pekko HTTP keeps a socket's blueprint referenced for as long as the socket is open.
+   * `closing` holds the close code chosen here; `sessions` makes the socket's session once it runs.
+   */
+  record Start(
       Settings settings,
       AtomicReference<SocketSession.Close> closing,
-      Function<SocketSession.Socket, SocketSession> sessions) {
-    this.settings = settings;
-    this.closing = closing;
-    this.sessions = sessions;
-  }
+      Function<SocketSession.Socket, SocketSession> sessions) implements Attributes.Attribute {}
 
   @Override
   public FlowShape<Message, Message> shape() {
@@ -74,7 +72,13 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
 
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
-    return new Logic();
+    return new Logic(start(attributes));
+  }
+
+  /** The socket's {@link Start}: every materialization of a socket's flow carries one. */
+  static Start start(Attributes attributes) {
+    return attributes.getAttribute(Start.class)
+        .orElseThrow(() -> new IllegalStateException("a socket's flow runs with its SocketStage.Start attribute"));
   }
 
   /**
@@ -83,8 +87,11 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
    * #inside}.
    */
   private final class Logic extends GraphStageLogic implements InHandler, OutHandler, SocketSession.Socket {
-    private final OutgoingBuffer buffer = new OutgoingBuffer(settings.maxPersonalBacklog(), settings.outgoingBuffer());
-    private final TokenBucket incoming = TokenBucket.likeThrottle(settings.maxIncomingPerSecond(), System.nanoTime());
+    private final Settings settings;
+    private final AtomicReference<SocketSession.Close> closing;
+    private final Function<SocketSession.Socket, SocketSession> sessions;
+    private final OutgoingBuffer buffer;
+    private final TokenBucket incoming;
     private SocketSession session;
     private ActorRef<SocketSession.Out> self;
     /** A close was asked for: the stage completes once the buffer is empty, and takes nothing more. */
@@ -94,8 +101,13 @@ final class SocketStage extends GraphStage<FlowShape<Message, Message>> {
     /** Runs what other threads hand in (answers, timers) inside the stage; made when first needed. */
     private AsyncCallback<Runnable> inside;
 
-    Logic() {
+    Logic(Start start) {
       super(shape);
+      this.settings = start.settings();
+      this.closing = start.closing();
+      this.sessions = start.sessions();
+      this.buffer = new OutgoingBuffer(settings.maxPersonalBacklog(), settings.outgoingBuffer());
+      this.incoming = TokenBucket.likeThrottle(settings.maxIncomingPerSecond(), System.nanoTime());
       setHandlers(in, out, this);
     }
 
