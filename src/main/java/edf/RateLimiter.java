@@ -21,20 +21,18 @@ final class RateLimiter {
     static final Decision ALLOWED = new Decision(true, 0);
   }
 
-  /** Tokens at the time `at` (nanoTime). */
-  private record Bucket(double tokens, long at) {}
-
-  private final double perNano;
-  private final double burst;
+  private final long burst;
+  private final long nanosPerToken;
   private final long refillNanos;
   private final LongSupplier nanoTime;
-  private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+  /** One {@link TokenBucket} per key, changed only inside the map's `compute` for that key. */
+  private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final AtomicLong nextSweep;
 
   RateLimiter(Limits.Rate rate, LongSupplier nanoTime) {
-    this.perNano = rate.perSecond() / 1e9;
     this.burst = rate.burst();
-    this.refillNanos = (long) Math.ceil(burst / perNano);
+    this.nanosPerToken = Math.max(1, Math.round(1e9 / rate.perSecond()));
+    this.refillNanos = burst * nanosPerToken;
     this.nanoTime = nanoTime;
     this.nextSweep = new AtomicLong(nanoTime.getAsLong() + refillNanos);
   }
@@ -48,11 +46,10 @@ final class RateLimiter {
     long now = nanoTime.getAsLong();
     sweepIfDue(now);
     long[] missingNanos = {0};
-    buckets.compute(key, (k, bucket) -> {
-      double tokens = bucket == null ? burst : tokensAt(bucket, now);
-      if (tokens >= 1) return new Bucket(tokens - 1, now);
-      missingNanos[0] = (long) Math.ceil((1 - tokens) / perNano);
-      return new Bucket(tokens, now);
+    buckets.compute(key, (k, found) -> {
+      TokenBucket bucket = found == null ? new TokenBucket(burst, nanosPerToken, now) : found;
+      if (!bucket.tryTake(now)) missingNanos[0] = bucket.waitAt(now);
+      return bucket;
     });
     if (missingNanos[0] == 0) return Decision.ALLOWED;
     return new Decision(false, Math.max(1, (missingNanos[0] + 999_999_999L) / 1_000_000_000L));
@@ -63,14 +60,10 @@ final class RateLimiter {
     return buckets.size();
   }
 
-  private double tokensAt(Bucket bucket, long now) {
-    return Math.min(burst, bucket.tokens() + Math.max(0, now - bucket.at()) * perNano);
-  }
-
   private void sweepIfDue(long now) {
     long due = nextSweep.get();
     if (now - due < 0 || !nextSweep.compareAndSet(due, now + refillNanos)) return;
-    // removes an entry only if it is still the bucket that was found full
-    buckets.entrySet().removeIf(e -> tokensAt(e.getValue(), now) >= burst);
+    // each under its key's lock, as every take is: a bucket taken from meanwhile stays
+    for (String key : buckets.keySet()) buckets.computeIfPresent(key, (k, bucket) -> bucket.isFull(now) ? null : bucket);
   }
 }

@@ -1,7 +1,8 @@
 package edf;
 
 /**
- * One token bucket (not thread-safe: owned by one socket's {@link SocketStage}): it holds at most
+ * One token bucket (not thread-safe: owned by one socket's {@link SocketStage}, or changed only under
+ * its key's lock in a {@link RateLimiter}): it holds at most
  * `capacity` tokens, starts full, and gains one every `nanosPerToken`. Kept as the one time at
  * which the bucket would be empty again with everything taken so far (so one long of state).
  * Times are {@link System#nanoTime} values, passed in so that tests choose them.
@@ -45,8 +46,13 @@ final class TokenBucket {
     return true;
   }
 
+  /** Whether every token taken has come back (a new bucket would say the same). */
+  boolean isFull(long now) {
+    return fullAt - now <= 0;
+  }
+
   /** How long until a token is there (0: there is one now). */
-  private long waitAt(long now) {
+  long waitAt(long now) {
     // the bucket lacks (fullAt - now) / nanosPerToken tokens; one is there if that is at most capacity - 1
     return Math.max(0, fullAt - now - (capacity - 1) * nanosPerToken);
   }
