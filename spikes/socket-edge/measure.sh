@@ -13,7 +13,8 @@
 #    the Node servers need none, and a JVM that has served for a while is the steady state;
 # 5. conns: reads the edge's live heap after a full GC (jcmd GC.class_histogram, which collects
 #    first) before the ramp and while the sockets are held (the harness writes a ready file then);
-# 6. runs $PERF/run-compare.sh with PROJECT_URL/PROJECT_PID/PROJECT_INGEST_KEY set to the edge.
+# 6. runs $PERF/run-compare.sh with PROJECT_URL/PROJECT_PID/PROJECT_INGEST_KEY set to the edge
+#    (PROFILE=1: with JFR's sampling profiler on the edge, summarised in edge-profile.txt).
 #
 # Other settings pass through to run-compare.sh (USERS, WINDOWS, RATE, DURATION, CONNS, HOLD, ...).
 # TARGETS defaults to "ws socketio project". Results: $OUT (default spikes/socket-edge/results/<edge>-<time>).
@@ -121,8 +122,24 @@ if [[ " $MODES " == *" conns "* && " $TARGETS " == *" project "* ]]; then
   STARTED+=("$HEAP_WATCH")
 fi
 
+if [[ -n "${PROFILE:-}" ]]; then  # JFR's sampling profiler on the edge for the whole compare run
+  timeout 60 jcmd "$EDGE_PID" JFR.start name=edge settings=profile filename="$OUT/edge.jfr" >/dev/null
+fi
 say "run-compare: MODES=$MODES TARGETS=$TARGETS into $OUT"
 PROJECT_URL=$BASE PROJECT_PID=$EDGE_PID PROJECT_INGEST_KEY=$KEY bash "$PERF/run-compare.sh" || say "run-compare exited with $?"
+if [[ -n "${PROFILE:-}" ]]; then
+  timeout 120 jcmd "$EDGE_PID" JFR.stop name=edge >/dev/null
+  # where the edge's running threads were sampled: by thread, by leaf method, and by frames anywhere on the stack
+  timeout 300 jfr print --events jdk.ExecutionSample --stack-depth 64 "$OUT/edge.jfr" | awk '
+    /sampledThread = "/ { n++; split($0, a, "\""); t[a[2]]++ ; leaf = 1; delete seen; next }
+    /line:/ { f = $1; if (leaf) { l[f]++; leaf = 0 } if (!(f in seen)) { seen[f] = 1; any[f]++ } }
+    END {
+      print "samples: " n
+      print "\n# by thread"; for (k in t) printf "%6d %5.1f%% %s\n", t[k], 100 * t[k] / n, k | "sort -rn | head -15"; close("sort -rn | head -15")
+      print "\n# by leaf frame"; for (k in l) printf "%6d %5.1f%% %s\n", l[k], 100 * l[k] / n, k | "sort -rn | head -30"; close("sort -rn | head -30")
+      print "\n# by frame anywhere on the stack (inclusive)"; for (k in any) printf "%6d %5.1f%% %s\n", any[k], 100 * any[k] / n, k | "sort -rn | head -60"; close("sort -rn | head -60")
+    }' >"$OUT/edge-profile.txt" || say "jfr summary failed"
+fi
 if [[ -n "$HEAP_WATCH" ]]; then
   [[ -s "$OUT/project-conns.ready" ]] || kill "$HEAP_WATCH" 2>/dev/null || true
   wait "$HEAP_WATCH" 2>/dev/null || true

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The smallest Pekko HTTP server that speaks the perf harness's contract: the low-level
@@ -37,6 +38,13 @@ public final class PekkoEdge {
 
   /** Pushes a socket may have waiting before it is closed as too slow (the product closes with 4008). */
   private static final int OUT_BUFFER = 256;
+  /**
+   * Where callbacks on Pekko's CompletionStages run: on the thread that completes them. Pekko hands
+   * out Scala futures converted to CompletionStages, whose thenApply, whenComplete... are their
+   * *Async forms on the default executor, ForkJoinPool.commonPool(); with 2 cores its parallelism is
+   * 1, and then CompletableFuture starts a new thread for every callback.
+   */
+  private static final Executor SAME_THREAD = Runnable::run;
   private static final ContentType PROBLEM_JSON =
       ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
@@ -74,7 +82,7 @@ public final class PekkoEdge {
     String method = request.method().value();
     String authorization = request.getHeader("Authorization").map(HttpHeader::value).orElse(null);
     return request.entity().toStrict(5_000, materializer)
-        .thenApply(strict -> respond(contract.handle(method, path, authorization, strict.getData().toArray(), this::push)))
+        .thenApplyAsync(strict -> respond(contract.handle(method, path, authorization, strict.getData().toArray(), this::push)), SAME_THREAD)
         .exceptionally(failure -> respond(contract.problem(413, "body too large")));
   }
 
@@ -94,7 +102,7 @@ public final class PekkoEdge {
       return NotUsed.getInstance();
     });
     Sink<Message, NotUsed> in = Sink.<Message>foreach(socket::onClient).mapMaterializedValue(done -> {
-      done.whenComplete((d, failure) -> socket.closed());
+      done.whenCompleteAsync((d, failure) -> socket.closed(), SAME_THREAD);
       return NotUsed.getInstance();
     });
     return upgrade.get().handleMessagesWith(in, out);
