@@ -106,7 +106,7 @@ public final class Wire {
   public String personal(String payloadJson, String epoch, long seq) {
     int end = payloadJson.lastIndexOf('}');
     if (!payloadJson.startsWith("{") || end < 0) throw new IllegalArgumentException("not a JSON object");
-    boolean empty = payloadJson.substring(1, end).isBlank();
+    boolean empty = end == 1; // rendered compactly by payload(): "{}"
     return payloadJson.substring(0, end) + (empty ? "" : ",") + "\"epoch\":" + toJson(epoch) + ",\"seq\":" + seq + "}";
   }
 

@@ -26,4 +26,9 @@ class WireTest {
     mapper.readTree(wire.personal(payload, "e", 1)).fieldNames().forEachRemaining(fields::add);
     assertEquals(java.util.List.of("type", "timestamp", "epoch", "seq"), fields);
   }
+
+  @Test
+  void anEmptyObjectGetsOnlyTheNumbering() throws Exception {
+    assertEquals(mapper.readTree("{\"epoch\":\"e\",\"seq\":1}"), mapper.readTree(wire.personal("{}", "e", 1)));
+  }
 }
