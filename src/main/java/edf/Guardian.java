@@ -18,8 +18,6 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SelfUp;
 import org.apache.pekko.cluster.typed.Subscribe;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * Starts everything: joins the cluster (itself, when no seed nodes are configured), the topics,
@@ -32,14 +30,14 @@ public final class Guardian {
 
   private record ClusterUp(SelfUp up) implements Command {}
 
-  private record Bound(ServerBinding binding) implements Command {}
+  private record Bound(HttpEdge edge) implements Command {}
 
   private record BindFailed(Throwable failure) implements Command {}
 
   private Guardian() {}
 
   /** @param bound completed with the binding once the server listens (or failed if it cannot) */
-  public static Behavior<Command> create(Settings settings, CompletableFuture<ServerBinding> bound) {
+  public static Behavior<Command> create(Settings settings, CompletableFuture<HttpEdge> bound) {
     return Behaviors.setup(
         ctx -> {
           ActorSystem<?> system = ctx.getSystem();
@@ -92,7 +90,7 @@ public final class Guardian {
 
           return Behaviors.receive(Command.class)
               .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
-              .onMessage(Bound.class, b -> onBound(ctx, b.binding(), routes, bound))
+              .onMessage(Bound.class, b -> onBound(ctx, b.edge(), routes, bound))
               .onMessage(BindFailed.class, f -> onBindFailed(ctx, settings, f.failure(), bound))
               .build();
         });
@@ -154,25 +152,25 @@ public final class Guardian {
 
   private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {
     ctx.pipeToSelf(
-        Http.get(ctx.getSystem()).newServerAt(settings.host(), settings.port()).bind(routes.route()),
+        HttpEdge.bind(ctx.getSystem(), settings, routes.route()),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
     return Behaviors.same();
   }
 
   private static Behavior<Command> onBound(
-      ActorContext<Command> ctx, ServerBinding binding, Routes routes, CompletableFuture<ServerBinding> bound) {
-    binding.addToCoordinatedShutdown(Duration.ofSeconds(10), ctx.getSystem());
-    var address = binding.localAddress();
+      ActorContext<Command> ctx, HttpEdge edge, Routes routes, CompletableFuture<HttpEdge> bound) {
+    edge.addToCoordinatedShutdown(Duration.ofSeconds(10), ctx.getSystem());
+    var address = edge.localAddress();
     PublicOrigins origins = routes.bound(address.getPort());
     ctx.getLog().info("Server online at http://{}:{}/", address.getHostString(), address.getPort());
     ctx.getLog().info("Public origins: {}{}", origins,
         origins.checksHost() ? " (requests for any other host get 421)" : " (Host not checked: not bound to loopback)");
-    bound.complete(binding);
+    bound.complete(edge);
     return Behaviors.same();
   }
 
   private static Behavior<Command> onBindFailed(
-      ActorContext<Command> ctx, Settings settings, Throwable failure, CompletableFuture<ServerBinding> bound) {
+      ActorContext<Command> ctx, Settings settings, Throwable failure, CompletableFuture<HttpEdge> bound) {
     ctx.getLog().error("Could not bind to {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
     bound.completeExceptionally(failure);
     ctx.getSystem().terminate();

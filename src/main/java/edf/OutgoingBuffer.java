@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What waits to be written to one socket, merged where merging loses nothing (docs/protocol.md,
- * "Slow clients"). Not thread-safe: owned by the socket's {@link SocketStage}.
+ * "Slow clients"). Not thread-safe: owned by the socket's {@link SocketConnection}.
  *
  * <p>Personal messages (no key: numbered outcomes and events, the connection messages, errors and
  * replies) are kept one by one, in order. A topic message has a key (`stats`, `chaos`, one per todo

@@ -6,11 +6,11 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.http.javadsl.server.Rejections;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * GET /ws: the WebSocket upgrade. Checks the Origin against the public origins, redeems the single-use ticket (once in the
+ * GET /ws: the WebSocket upgrade ({@link SocketUpgrade} asks these routes). Checks the Origin against the public origins, redeems the single-use ticket (once in the
  * whole cluster) and hands the socket to a {@link SocketSession}, resuming from `epoch` and
  * `lastSeq` when given.
  */
@@ -37,8 +37,8 @@ final class SocketRoutes extends RouteSupport {
         () ->
             get(
                 () ->
-                    extractWebSocketUpgrade(
-                        upgrade ->
+                    upgrade(
+                        () ->
                             optionalHeaderValueByName(
                                 "Origin",
                                 origin -> {
@@ -49,7 +49,7 @@ final class SocketRoutes extends RouteSupport {
                                     return complete(problem.of(StatusCodes.FORBIDDEN, "origin-not-allowed", "This origin may not open a WebSocket here"));
                                   return parameterOptional("ticket", ticket ->
                                       parameterOptional("epoch", epoch ->
-                                          parameterOptional("lastSeq", lastSeq -> redeem(ticket, resumeFrom(epoch, lastSeq), upgrade))));
+                                          parameterOptional("lastSeq", lastSeq -> redeem(ticket, resumeFrom(epoch, lastSeq)))));
                                 }))));
   }
 
@@ -64,7 +64,13 @@ final class SocketRoutes extends RouteSupport {
     return new ResumeFrom(epoch.get(), Requests.version("lastSeq", lastSeq.get()));
   }
 
-  private Route redeem(Optional<String> ticket, ResumeFrom resume, WebSocketUpgrade upgrade) {
+  /** Only a WebSocket upgrade, as {@link HttpEdge} hands it over, opens a socket; other requests are rejected as Pekko HTTP does. */
+  private Route upgrade(Supplier<Route> inner) {
+    return extractRequest(request ->
+        request.getAttribute(SocketUpgrade.REQUEST).isPresent() ? inner.get() : reject(Rejections.expectedWebSocketRequest()));
+  }
+
+  private Route redeem(Optional<String> ticket, ResumeFrom resume) {
     Optional<Auth.Claims> claims = ticket.flatMap(auth::verifyTicket);
     if (claims.isEmpty()) return ticketRefused();
     Auth.Claims c = claims.get();
@@ -74,7 +80,7 @@ final class SocketRoutes extends RouteSupport {
             .<Boolean>ask(r -> new TicketRegistry.Redeem(c.nonce(), c.expiresAt(), r), timeout),
         fresh ->
             fresh
-                ? complete(SocketSession.open(upgrade, c.userId(), resume.epoch(), resume.lastSeq(), settings, sessions))
+                ? complete(SocketSession.open(c.userId(), resume.epoch(), resume.lastSeq(), settings, sessions))
                 : ticketRefused());
   }
 

@@ -5,25 +5,27 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * One WebSocket connection of one user: what it says to the client and does for it (subscribe,
  * unsubscribe, ping, presence; anything else gets an `error` back). It runs inside the socket's
- * one {@link SocketStage}, which reads the client's messages (bounded, timed, at the incoming
- * rate), holds what the client has not read yet, and calls this session one step at a time, so
- * nothing here needs a lock.
+ * {@link SocketConnection}, which reads the client's messages (bounded, timed, at the incoming
+ * rate), holds what the client has not read yet, and calls this session one step at a time on the
+ * socket's event loop, so nothing here needs a lock.
  */
 public final class SocketSession {
 
   /** Close codes the server uses (see docs/protocol.md). */
   public static final int GOING_AWAY = 1001;
+
+  /** A text message that is not UTF-8. */
+  public static final int INVALID_PAYLOAD = 1007;
 
   public static final int POLICY_VIOLATION = 1008;
   public static final int TOO_BIG = 1009;
@@ -34,7 +36,7 @@ public final class SocketSession {
 
   static final String SLOW_CONSUMER_REASON = "slow consumer: reconnect and resume";
 
-  /** What the registry sends to a socket (its {@link SocketStage}'s actor). */
+  /** What the registry sends to a socket (its {@link SocketConnection}'s actor). */
   public sealed interface Out {}
 
   /**
@@ -76,7 +78,7 @@ public final class SocketSession {
     }
   }
 
-  /** What a session does with its socket: the {@link SocketStage} it runs in. */
+  /** What a session does with its socket: the {@link SocketConnection} it runs in. */
   interface Socket {
     /** The socket as the registry knows it. */
     ActorRef<Out> self();
@@ -120,19 +122,14 @@ public final class SocketSession {
   }
 
   /**
-   * Upgrades the request to a WebSocket served by a new session for this user; `epoch` and
-   * `lastSeq` (both or neither) resume where an earlier socket of the user left off.
+   * The routes' answer that opens a WebSocket served by a new session for this user ({@link
+   * SocketUpgrade} answers the handshake); `epoch` and `lastSeq` (both or neither) resume where an
+   * earlier socket of the user left off.
    */
-  public static HttpResponse open(
-      WebSocketUpgrade upgrade,
-      String userId,
-      String epoch,
-      Long lastSeq,
-      Settings settings,
-      Services services) {
-    SocketStage.Start start = new SocketStage.Start(
-        settings, new AtomicReference<>(), socket -> new SocketSession(userId, epoch, lastSeq, settings, services, socket));
-    return CloseCodes.handleMessages(upgrade, start, services.system());
+  public static HttpResponse open(String userId, String epoch, Long lastSeq, Settings settings, Services services) {
+    SocketUpgrade.Accepted accepted =
+        new SocketUpgrade.Accepted(socket -> new SocketSession(userId, epoch, lastSeq, settings, services, socket));
+    return HttpResponse.create().withStatus(StatusCodes.SWITCHING_PROTOCOLS).addAttribute(SocketUpgrade.ACCEPTED, accepted);
   }
 
   /** The socket runs and reads what is sent to it: it registers (and learns its position). */

@@ -1,7 +1,7 @@
 package edf;
 
 /**
- * One token bucket (not thread-safe: owned by one socket's {@link SocketStage}, or changed only under
+ * One token bucket (not thread-safe: owned by one socket's {@link SocketConnection}, or changed only under
  * its key's lock in a {@link RateLimiter}): it holds at most
  * `capacity` tokens, starts full, and gains one every `nanosPerToken`. Kept as the one time at
  * which the bucket would be empty again with everything taken so far (so one long of state).

@@ -77,6 +77,15 @@ final class RawFrameClient implements AutoCloseable {
 
   /** The next whole frame (continuations joined); a close frame ends the connection. */
   Frame read() throws IOException {
+    return read(true);
+  }
+
+  /** The next whole frame, pings from the server included. */
+  Frame readWithPings() throws IOException {
+    return read(false);
+  }
+
+  private Frame read(boolean skipPings) throws IOException {
     ByteArrayOutputStream payload = new ByteArrayOutputStream();
     int opcode = -1;
     while (true) {
@@ -89,7 +98,7 @@ final class RawFrameClient implements AutoCloseable {
       in.readFully(data);
       int op = b0 & 0x0F;
       if (op >= 8) {
-        if (op == 9) continue; // a ping from the server: not what the test waits for
+        if (op == 9 && skipPings) continue; // a ping from the server: not what the test waits for
         return new Frame(op, data);
       }
       if (opcode < 0) opcode = op;

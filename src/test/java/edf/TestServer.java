@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
@@ -83,11 +82,11 @@ final class TestServer implements AutoCloseable {
                     + overrides)
             .withFallback(ConfigFactory.load())
             .resolve());
-    CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+    CompletableFuture<HttpEdge> bound = new CompletableFuture<>();
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(Settings.fromConfig(config), bound), "edf-test", config);
     try {
-      ServerBinding binding = bound.get(30, TimeUnit.SECONDS);
+      HttpEdge binding = bound.get(30, TimeUnit.SECONDS);
       return new TestServer(system, binding.localAddress().getPort());
     } catch (Exception e) {
       system.terminate();

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 
 /**
@@ -38,7 +37,7 @@ public final class LoadSimulator {
     ActorSystem<Guardian.Command> server = null;
     String target = settings.target();
     if (target.isEmpty()) {
-      CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+      CompletableFuture<edf.HttpEdge> bound = new CompletableFuture<>();
       // a run creates todos without end (40 % of its commands): the todo limits would end a long
       // one, so the simulator's own server has them out of the way (a -Dtarget server: see
       // docs/benchmarks.md); the per-user rates stay as configured

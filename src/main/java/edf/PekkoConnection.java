@@ -1,0 +1,153 @@
+package edf;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * An HTTP connection (anything but a WebSocket upgrade) served by Pekko HTTP: the channel's bytes
+ * run through Pekko HTTP's server layer joined to the routes ({@link HttpEdge#pekkoFlow}), exactly
+ * as a connection Pekko HTTP accepted itself would, and what it answers is written back.
+ *
+ * <p>Back-pressured both ways: the channel reads again only once what it read last was taken, and
+ * the next answer is written once the one before it is. The connection closes when Pekko HTTP ends
+ * it (`Connection: close`, a request it refused), when it is idle for `idle-timeout`, or when the
+ * client closes it.
+ */
+final class PekkoConnection extends ChannelInboundHandlerAdapter {
+  /** How long a connection Pekko HTTP has ended still drops what the client sends, before it closes. */
+  private static final long LINGER_SECONDS = 2;
+
+  private final Flow<ByteString, ByteString, NotUsed> http;
+  private final Materializer materializer;
+  private SourceQueueWithComplete<ByteString> requests;
+  /** What was read and not yet handed to Pekko HTTP. */
+  private ByteString read = ByteString.emptyByteString();
+  /** Whether a hand-over is on its way: the channel reads again when it is taken. */
+  private boolean offering;
+  /** Pekko HTTP has ended the connection: what comes now is dropped. */
+  private boolean finished;
+
+  PekkoConnection(Flow<ByteString, ByteString, NotUsed> http, Materializer materializer) {
+    this.http = http;
+    this.materializer = materializer;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    ctx.channel().config().setAutoRead(false);
+    Pair<SourceQueueWithComplete<ByteString>, CompletionStage<Done>> running =
+        Source.<ByteString>queue(1, OverflowStrategy.backpressure())
+            .via(http)
+            .toMat(Sink.foreachAsync(1, bytes -> written(ctx.writeAndFlush(ctx.alloc().buffer(bytes.size()).writeBytes(bytes.toArrayUnsafe())))),
+                Keep.both())
+            .run(materializer);
+    requests = running.first();
+    running.second().whenComplete((done, failure) -> ctx.executor().execute(() -> finish(ctx)));
+  }
+
+  /**
+   * Pekko HTTP has ended the connection and its last answer is written: the server's side closes
+   * first, and what the client still sends (the rest of a body that was refused) is read and
+   * dropped for a moment, so that the client reads the answer instead of a reset.
+   */
+  private void finish(ChannelHandlerContext ctx) {
+    finished = true;
+    read = ByteString.emptyByteString();
+    if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+      duplex.shutdownOutput();
+      ctx.channel().config().setAutoRead(true);
+      ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+    } else {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    ByteBuf bytes = (ByteBuf) message;
+    if (finished) {
+      bytes.release();
+      return;
+    }
+    try {
+      byte[] copy = new byte[bytes.readableBytes()];
+      bytes.readBytes(copy);
+      read = read.concat(ByteString.fromArrayUnsafe(copy));
+    } finally {
+      bytes.release();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    handOver(ctx);
+  }
+
+  /** Hands what was read to Pekko HTTP; once it is taken, reads on. */
+  private void handOver(ChannelHandlerContext ctx) {
+    if (offering || finished) return;
+    if (read.isEmpty()) {
+      ctx.read();
+      return;
+    }
+    ByteString bytes = read;
+    read = ByteString.emptyByteString();
+    offering = true;
+    requests.offer(bytes).whenComplete((result, failure) -> ctx.executor().execute(() -> {
+      offering = false;
+      // refused: Pekko HTTP is ending the connection, and closes it once its last answer is written
+      if (result instanceof QueueOfferResult.Enqueued$) handOver(ctx);
+    }));
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (!finished) requests.complete();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  private static CompletionStage<Void> written(ChannelFuture write) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    write.addListener(f -> {
+      if (f.isSuccess()) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(f.cause());
+      }
+    });
+    return done;
+  }
+}

@@ -1,0 +1,92 @@
+package edf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server's port ({@link HttpEdge}): a WebSocket upgrade of GET /ws stays on Netty, anything
+ * else is Pekko HTTP's, and the socket keeps itself alive with pings.
+ */
+class HttpEdgeTest extends ServerTest {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    startServer("edf.websocket.keep-alive = 300ms");
+  }
+
+  @Test
+  void aSocketThatIsWrittenNothingGetsAPingAfterKeepAlive() throws Exception {
+    try (RawFrameClient client = new RawFrameClient(server.port, "/ws?ticket=" + server.ticket(alice))) {
+      RawFrameClient.Frame frame;
+      do {
+        frame = client.readWithPings();
+      } while (frame.opcode() == 1);
+      assertEquals(9, frame.opcode(), "a ping, not a close: " + frame.closeCode());
+    }
+  }
+
+  @Test
+  void aClientsPingIsAnsweredWithAPongThatCarriesItsData() throws Exception {
+    try (RawFrameClient client = new RawFrameClient(server.port, "/ws?ticket=" + server.ticket(alice))) {
+      byte[] data = "are you there".getBytes(StandardCharsets.UTF_8);
+      client.sendFrame(0x9, true, data);
+      RawFrameClient.Frame frame;
+      do {
+        frame = client.read();
+      } while (frame.opcode() == 1);
+      assertEquals(10, frame.opcode(), "a pong");
+      assertArrayEquals(data, frame.payload());
+    }
+  }
+
+  @Test
+  void anUpgradeThatIsNotVersion13IsRefusedAndItsTicketStaysUnused() throws Exception {
+    String ticket = server.ticket(alice);
+    RawHttp.Response refused = RawHttp.request(server.port, "GET", "/ws?ticket=" + ticket, "127.0.0.1:" + server.port,
+        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", null);
+    assertEquals(400, refused.status(), refused.toString());
+    assertEquals("application/problem+json", refused.header("content-type"));
+    assertEquals("urn:edf:problem:bad-upgrade", MAPPER.readTree(refused.body()).path("type").asText());
+    assertEquals("nosniff", refused.header("x-content-type-options"), "the headers every answer carries");
+    assertEquals(101, RawHttp.upgrade(server.port, "/ws?ticket=" + ticket, "127.0.0.1:" + server.port, null).status(),
+        "the ticket was not used by the refused upgrade");
+  }
+
+  @Test
+  void aPlainGetOfTheSocketPathIsPekkoHttpsAndRefusedAsNotAnUpgrade() throws Exception {
+    RawHttp.Response plain = RawHttp.request(server.port, "GET", "/ws?ticket=" + server.ticket(alice), "127.0.0.1:" + server.port, "", null);
+    assertEquals(400, plain.status(), plain.toString());
+    assertEquals("application/problem+json", plain.header("content-type"));
+    assertTrue(plain.body().contains("WebSocket"), plain.body());
+  }
+
+  @Test
+  void aBodyRefusedBeforeItIsWholeCanStillBeSentAndTheAnswerRead() throws Exception {
+    // 413 goes out on the Content-Length alone, while the client is still sending: the server
+    // closes its side and drops the rest for a moment, so the client neither gets a reset for
+    // writing on nor loses the answer
+    try (Socket socket = new Socket("127.0.0.1", server.port)) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      int length = 4 * 1024 * 1024;
+      out.write(("POST /api/todos HTTP/1.1\r\nHost: 127.0.0.1:" + server.port + "\r\nAuthorization: Bearer " + alice
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      assertEquals("HTTP/1.1 413", new String(in.readNBytes(12), StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      for (int sent = 0; sent < length; sent += chunk.length) out.write(chunk);
+      out.flush();
+      in.readAllBytes();
+    }
+  }
+}
