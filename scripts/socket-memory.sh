@@ -8,7 +8,8 @@
 # (default 10,000: users x 2 windows) with the ../shared/perf load generator, and prints one JSON
 # line: live heap per socket (after a full GC, from /internal/metrics?gc=true), resident memory
 # (VmRSS) per socket while they are held and after the GC, and the committed heap. A
-# `jmap -histo:live` of the server holding the sockets is left in histo.txt beside it.
+# `jmap -histo:live` of the server holding the sockets is left in histo.txt beside it, and one from
+# before the sockets in histo-before.txt (scripts/histo-per-socket.sh turns the two into bytes per socket).
 # Needs: `mvn compile` done, and PERF pointing at a copy of ../shared/perf with `npm ci` run in it.
 # JAR=/abs/path/target/edf-server.jar (from `mvn -Pdist -DskipTests package`) runs the one-jar build
 # instead: the JVM then holds one open file for its classes, not one per dependency (about 113),
@@ -31,6 +32,7 @@ for _ in $(seq 1 240); do grep -qs "Server online" server.log && break; sleep 0.
 rss() { awk '/VmRSS/{print $2}' "/proc/$PID/status"; }
 metrics() { curl -sf "http://127.0.0.1:$PORT/internal/metrics?gc=true" -H "Authorization: Bearer $KEY"; }
 metrics >m0.json; R0=$(rss)
+jmap -histo:live "$PID" >histo-before.txt 2>/dev/null || true
 timeout 600 node "$PERF/loadgen.mjs" conns --target project --base "http://127.0.0.1:$PORT" --count "$CONNS" \
   --windows 2 --ramp-rate 1000 --hold 25 --ready-file "$D/ready" --ingest-key "$KEY" >loadgen.json 2>loadgen.log &
 LG=$!
