@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -49,6 +50,16 @@ final class FirstRequest extends ChannelInboundHandlerAdapter {
     head = null;
     ctx.pipeline().remove(this);
     ctx.fireChannelRead(read);
+  }
+
+  /** Nothing (or not enough to decide) came for `idle-timeout`: the connection is closed. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
   }
 
   @Override

@@ -63,6 +63,19 @@ class HttpEdgeTest extends ServerTest {
   }
 
   @Test
+  void aConnectionThatSendsNothingOrHalfAnUpgradeIsClosedAfterTheIdleTimeout() throws Exception {
+    try (TestServer idle = TestServer.start("pekko.http.server.idle-timeout = 300ms")) {
+      for (String sent : new String[] {"", "GET /w", "GET /ws?ticket=x HTTP/1.1\r\nUpgrade: websocket\r\n"}) {
+        try (Socket socket = new Socket("127.0.0.1", idle.port)) {
+          socket.setSoTimeout(20_000);
+          socket.getOutputStream().write(sent.getBytes(StandardCharsets.US_ASCII));
+          assertEquals(-1, socket.getInputStream().read(), "closed by the server, nothing answered: \"" + sent + "\"");
+        }
+      }
+    }
+  }
+
+  @Test
   void aPlainGetOfTheSocketPathIsPekkoHttpsAndRefusedAsNotAnUpgrade() throws Exception {
     RawHttp.Response plain = RawHttp.request(server.port, "GET", "/ws?ticket=" + server.ticket(alice), "127.0.0.1:" + server.port, "", null);
     assertEquals(400, plain.status(), plain.toString());
