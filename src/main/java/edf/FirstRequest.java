@@ -52,10 +52,10 @@ final class FirstRequest extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(read);
   }
 
-  /** Nothing (or not enough to decide) came for `idle-timeout`: the connection is closed. */
+  /** Nothing (or not enough to decide) came for `idle-timeout`, or the server is going away: the connection is closed. */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof IdleStateEvent) {
+    if (event instanceof IdleStateEvent || event == HttpEdge.TERMINATE) {
       ctx.close();
     } else {
       ctx.fireUserEventTriggered(event);

@@ -25,6 +25,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -59,6 +61,14 @@ import org.apache.pekko.util.ByteString;
 public final class HttpEdge {
   /** The name of every connection's idle handler (a socket's sends keep-alive pings). */
   static final String IDLE = "idle";
+
+  /** Sent through every connection's pipeline on shutdown: finish what is in flight, then close. */
+  static final Object TERMINATE = new Object() {
+    @Override
+    public String toString() {
+      return "HttpEdge.TERMINATE";
+    }
+  };
 
   private final ActorSystem<?> system;
   private final Settings settings;
@@ -131,14 +141,25 @@ public final class HttpEdge {
     return (InetSocketAddress) port.localAddress();
   }
 
-  /** Closes the port, then the connections left (after at most `deadline`), then the event loops. */
+  /**
+   * Closes the port; then ends every connection as Pekko HTTP's own binding does when it
+   * terminates (the requests it is answering get their answers, then it closes; a socket or a
+   * connection with nothing in flight closes at once) and closes what is left after `deadline`;
+   * then stops the event loops.
+   */
   public void addToCoordinatedShutdown(Duration deadline, ActorSystem<?> system) {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "edf-http-unbind", () -> done(port.close()));
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "edf-http-close-connections", () -> {
-      CompletableFuture<Done> closed = new CompletableFuture<>();
-      connections.close().addListener(f -> closed.complete(Done.getInstance()));
-      return closed.completeOnTimeout(Done.getInstance(), deadline.toMillis(), TimeUnit.MILLISECONDS);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "edf-http-end-connections", () -> {
+      List<CompletableFuture<Done>> closed = new ArrayList<>();
+      for (Channel connection : connections) {
+        closed.add(done(connection.closeFuture()).toCompletableFuture());
+        connection.pipeline().fireUserEventTriggered(TERMINATE);
+      }
+      return CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new))
+          .thenApply(all -> Done.getInstance())
+          .completeOnTimeout(Done.getInstance(), deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .thenCompose(ended -> done(connections.close()));
     });
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "edf-http-stop", () -> {
       CompletableFuture<Done> stopped = new CompletableFuture<>();
@@ -169,7 +190,7 @@ public final class HttpEdge {
     return bytes.reversed().join(handler);
   }
 
-  private static CompletionStage<Done> done(ChannelFuture future) {
+  private static CompletionStage<Done> done(io.netty.util.concurrent.Future<?> future) {
     CompletableFuture<Done> done = new CompletableFuture<>();
     future.addListener(f -> done.complete(Done.getInstance()));
     return done;

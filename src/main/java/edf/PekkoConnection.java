@@ -45,6 +45,8 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
   private boolean offering;
   /** Pekko HTTP has ended the connection: what comes now is dropped. */
   private boolean finished;
+  /** The server is going away: nothing more is read, and the connection closes after its answers. */
+  private boolean terminating;
 
   PekkoConnection(Flow<ByteString, ByteString, NotUsed> http, Materializer materializer) {
     this.http = http;
@@ -72,7 +74,7 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
   private void finish(ChannelHandlerContext ctx) {
     finished = true;
     read = ByteString.emptyByteString();
-    if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+    if (!terminating && ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
       duplex.shutdownOutput();
       ctx.channel().config().setAutoRead(true);
       ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
@@ -84,7 +86,7 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object message) {
     ByteBuf bytes = (ByteBuf) message;
-    if (finished) {
+    if (finished || terminating) {
       bytes.release();
       return;
     }
@@ -104,7 +106,7 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
 
   /** Hands what was read to Pekko HTTP; once it is taken, reads on. */
   private void handOver(ChannelHandlerContext ctx) {
-    if (offering || finished) return;
+    if (offering || finished || terminating) return;
     if (read.isEmpty()) {
       ctx.read();
       return;
@@ -123,6 +125,11 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof IdleStateEvent) {
       ctx.close();
+    } else if (event == HttpEdge.TERMINATE) {
+      // the server is going away: Pekko HTTP answers the requests it has, then ends the connection
+      terminating = true;
+      read = ByteString.emptyByteString();
+      if (!finished) requests.complete();
     } else {
       ctx.fireUserEventTriggered(event);
     }

@@ -180,6 +180,9 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
     if (event instanceof IdleStateEvent) {
       // nothing written for `keep-alive`: a ping, which the client answers
       if (!closeSent) ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+    } else if (event == HttpEdge.TERMINATE) {
+      // the server's last step of going away (the socket was sent 1001 before): the connection ends
+      ctx.close();
     } else {
       ctx.fireUserEventTriggered(event);
     }

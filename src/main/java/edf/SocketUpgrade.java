@@ -120,6 +120,16 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
     }));
   }
 
+  /** The server is going away while the routes decide the upgrade: the connection ends. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == HttpEdge.TERMINATE) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
   private void answer(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerHandshaker handshaker, HttpResponse response) {
     Optional<Accepted> accepted = response.getAttribute(ACCEPTED);
     if (accepted.isEmpty() || !ctx.channel().isActive()) {

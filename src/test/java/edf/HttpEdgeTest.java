@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +75,32 @@ class HttpEdgeTest extends ServerTest {
           assertEquals(-1, socket.getInputStream().read(), "closed by the server, nothing answered: \"" + sent + "\"");
         }
       }
+    }
+  }
+
+  @Test
+  void aRequestBeingAnsweredWhenTheServerGoesAwayStillGetsItsAnswer() throws Exception {
+    TestServer going = TestServer.start("edf.shutdown.drain-timeout = 100ms");
+    try (Socket socket = new Socket("127.0.0.1", going.port)) {
+      String erin = going.signIn("erin");
+      // the flaky network holds the command 2 s before the routes answer it
+      going.send(HttpMethods.PUT, "/api/chaos", erin, "{\"minHttpDelayMs\":2000,\"maxHttpDelayMs\":2000}");
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      String host = "Host: 127.0.0.1:" + going.port + "\r\n";
+      // one answer first, so the connection is the server's before the command goes out on it
+      out.write(("GET /health HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertEquals("HTTP/1.1 200", new String(in.readNBytes(12), StandardCharsets.US_ASCII));
+      in.skipNBytes(in.available());
+      String body = "{\"text\":\"in flight\"}";
+      out.write(("POST /api/todos HTTP/1.1\r\n" + host + "Authorization: Bearer " + erin + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      CoordinatedShutdown.get(going.system).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 202") || answer.startsWith("HTTP/1.1 503"), "answered, not cut off: " + answer);
+    } finally {
+      going.close();
     }
   }
 
