@@ -56,7 +56,8 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>One event loop per core (epoll on Linux), daemon threads. On coordinated shutdown the port
  * closes in `service-unbind` (after the sockets were closed with 1001 before it), the connections
- * left close in `service-requests-done`, and the event loops stop in `service-stop`.
+ * end in `service-requests-done` once what they are answering is answered, and the event loops
+ * stop in `service-stop`.
  */
 public final class HttpEdge {
   /** The name of every connection's idle handler (a socket's sends keep-alive pings). */
