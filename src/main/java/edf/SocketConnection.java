@@ -208,8 +208,9 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
 
   @Override
   public <T> void whenDone(CompletionStage<T> answer, BiConsumer<T, Throwable> then) {
+    // dropped once the socket has left: nothing may announce its window after its `Gone`
     answer.whenComplete((value, failure) -> ctx.executor().execute(() -> {
-      if (!ended) then.accept(value, failure);
+      if (!left) then.accept(value, failure);
     }));
   }
 
