@@ -114,7 +114,7 @@ public final class HttpEdge {
     ChannelFuture binding = new ServerBootstrap()
         .group(edge.loops)
         .channel(channel)
-        .option(ChannelOption.SO_BACKLOG, system.settings().config().getInt("pekko.http.server.backlog"))
+        .option(ChannelOption.SO_BACKLOG, edge.serverSettings.getBacklog())
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override

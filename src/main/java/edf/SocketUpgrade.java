@@ -65,6 +65,8 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Problem problem;
   private final int maxUriLength;
   private final Materializer materializer;
+  /** Frames up to `max-message-bytes`, no extensions; UTF-8 is checked per message by {@link SocketConnection}. */
+  private final WebSocketServerHandshakerFactory handshakers;
 
   SocketUpgrade(
       ActorSystem<?> system, Settings settings, Function<HttpRequest, CompletionStage<HttpResponse>> routes,
@@ -76,6 +78,13 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.problem = problem;
     this.maxUriLength = maxUriLength;
     this.materializer = materializer;
+    WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(settings.maxMessageBytes())
+        .allowExtensions(false)
+        .withUTF8Validator(false)
+        .build();
+    // the URL only goes into the answers of drafts before version 13, which are refused before
+    this.handshakers = new WebSocketServerHandshakerFactory("/ws", null, frames);
   }
 
   @Override
@@ -170,13 +179,7 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
         || !"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
       return null;
     }
-    WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(settings.maxMessageBytes())
-        .allowExtensions(false)
-        .withUTF8Validator(false)
-        .build();
-    // the URL only goes into the answers of drafts before version 13, which are refused above
-    return new WebSocketServerHandshakerFactory("/ws", null, frames).newHandshaker(request);
+    return handshakers.newHandshaker(request);
   }
 
   /** The upgrade as the routes see any request, marked with {@link #REQUEST}. */
