@@ -91,7 +91,12 @@ public final class Routes extends RouteSupport {
     Route checked = knownHost(routes);
     ExceptionHandler exceptions = exceptionHandler();
     Route handled = withProblems(() -> handleExceptions(exceptions, () -> checked));
-    return withRequestTimeoutResponse(this::timedOut, () -> respondWithDefaultHeaders(SecurityHeaders.ALL, () -> handled));
+    Route answered = respondWithDefaultHeaders(SecurityHeaders.ALL, () -> handled);
+    // a socket's upgrade comes from Netty (SocketUpgrade), not Pekko's server layer: no request
+    // timeout runs for it, and Pekko warns about the directive on every request that has none
+    return optionalAttribute(
+        SocketUpgrade.REQUEST,
+        upgrade -> upgrade.isPresent() ? answered : withRequestTimeoutResponse(this::timedOut, () -> answered));
   }
 
   /** Pekko's own answer when a request takes longer than pekko.http.server.request-timeout. */

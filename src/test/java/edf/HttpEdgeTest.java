@@ -9,8 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,26 @@ class HttpEdgeTest extends ServerTest {
       } while (frame.opcode() == 1);
       assertEquals(10, frame.opcode(), "a pong");
       assertArrayEquals(data, frame.payload());
+    }
+  }
+
+  @Test
+  void openingAndRefusingSocketsLogsNoWarning() throws Exception {
+    CapturedLog.startCapturing();
+    try {
+      try (RawFrameClient client = new RawFrameClient(server.port, "/ws?ticket=" + server.ticket(alice))) {
+        assertEquals(1, client.read().opcode(), "the welcome");
+      }
+      assertEquals(401, WsClient.connect(server, "/ws?ticket=not-a-ticket").upgradeStatus);
+      // everything logged before this marker (through the same event stream) has reached the log
+      String marker = "http-edge-marker-" + UUID.randomUUID();
+      Logging.getLogger(server.system.classicSystem(), HttpEdgeTest.class).warning(marker);
+      Eventually.get(() -> CapturedLog.lines().stream().anyMatch(l -> l.contains(marker)) ? true : null);
+      List<String> warnings =
+          CapturedLog.lines().stream().filter(l -> l.contains("WARN") && !l.contains(marker)).toList();
+      assertEquals(List.of(), warnings);
+    } finally {
+      CapturedLog.stopCapturing();
     }
   }
 
