@@ -25,25 +25,17 @@ public final class Storage {
   private Storage() {}
 
   private enum Dialect {
-    // H2 stores one commit at a time, a new chunk of its file each (WRITE_DELAY=0): the journal's
-    // concurrent batch inserts only split what waits into more, smaller commits, each paying for a
-    // whole chunk. One at a time, every event that waits goes into the next commit (at 2,000
-    // events/s: a third less CPU in H2, docs/benchmarks.md section 5). PostgreSQL commits
-    // concurrently: it keeps the plugin's default.
-    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "db/h2.sql", 1),
-    POSTGRES("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "db/postgres.sql", 8);
+    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "db/h2.sql"),
+    POSTGRES("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "db/postgres.sql");
 
     final String profile;
     final String driver;
     final String schema;
-    /** How many batch inserts of journal rows may run at once (`jdbc-journal.parallelism`). */
-    final int journalWriters;
 
-    Dialect(String profile, String driver, String schema, int journalWriters) {
+    Dialect(String profile, String driver, String schema) {
       this.profile = profile;
       this.driver = driver;
       this.schema = schema;
-      this.journalWriters = journalWriters;
     }
 
     static Dialect of(String url) {
@@ -62,7 +54,7 @@ public final class Storage {
     log.info("Storage: {} ({})", withoutParameters(url), dialect);
     String db = "pekko-persistence-jdbc.shared-databases.edf.";
     int connections = config.getInt("edf.db.max-connections");
-    return ConfigFactory.parseMap(
+    Config prepared = ConfigFactory.parseMap(
             Map.of(
                 db + "profile", dialect.profile,
                 db + "db.driver", dialect.driver,
@@ -70,9 +62,14 @@ public final class Storage {
                 db + "db.user", config.getString("edf.db.user"),
                 db + "db.password", config.getString("edf.db.password"),
                 db + "db.numThreads", connections,
-                db + "db.maxConnections", connections,
-                "jdbc-journal.parallelism", dialect.journalWriters))
+                db + "db.maxConnections", connections))
         .withFallback(config);
+    if (dialect != Dialect.H2) return prepared; // PostgreSQL commits concurrently: the plugin's setting stays
+    // H2 stores one commit at a time, a new chunk of its file each (WRITE_DELAY=0): the journal's
+    // concurrent batch inserts only split what waits into more, smaller commits, each paying for a
+    // whole chunk. One at a time, every event that waits goes into the next commit (at 2,000
+    // events/s: a third less CPU in H2, docs/benchmarks.md section 5).
+    return ConfigFactory.parseMap(Map.of("jdbc-journal.parallelism", 1)).withFallback(prepared);
   }
 
   private static void createSchema(Dialect dialect, String url, String user, String password) {
