@@ -92,11 +92,10 @@ public final class Routes extends RouteSupport {
     ExceptionHandler exceptions = exceptionHandler();
     Route handled = withProblems(() -> handleExceptions(exceptions, () -> checked));
     Route answered = respondWithDefaultHeaders(SecurityHeaders.ALL, () -> handled);
+    Route timed = withRequestTimeoutResponse(this::timedOut, () -> answered);
     // a socket's upgrade comes from Netty (SocketUpgrade), not Pekko's server layer: no request
     // timeout runs for it, and Pekko warns about the directive on every request that has none
-    return optionalAttribute(
-        SocketUpgrade.REQUEST,
-        upgrade -> upgrade.isPresent() ? answered : withRequestTimeoutResponse(this::timedOut, () -> answered));
+    return optionalAttribute(SocketUpgrade.REQUEST, upgrade -> upgrade.isPresent() ? answered : timed);
   }
 
   /** Pekko's own answer when a request takes longer than pekko.http.server.request-timeout. */
