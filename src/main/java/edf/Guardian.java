@@ -32,7 +32,8 @@ public final class Guardian {
 
   private record Bound(HttpEdge edge) implements Command {}
 
-  private record BindFailed(Throwable failure) implements Command {}
+  /** `what` could not be bound (the server's port, or the metrics' port). */
+  private record BindFailed(String what, Throwable failure) implements Command {}
 
   private Guardian() {}
 
@@ -91,7 +92,7 @@ public final class Guardian {
           return Behaviors.receive(Command.class)
               .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
               .onMessage(Bound.class, b -> onBound(ctx, b.edge(), routes, bound))
-              .onMessage(BindFailed.class, f -> onBindFailed(ctx, settings, f.failure(), bound))
+              .onMessage(BindFailed.class, f -> onBindFailed(ctx, f, bound))
               .build();
         });
   }
@@ -151,9 +152,19 @@ public final class Guardian {
   }
 
   private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {
+    Settings.Metrics metrics = settings.metrics();
+    if (metrics.port().isPresent()) {
+      try {
+        int port = NodeMetrics.get(ctx.getSystem()).serve(ctx.getSystem(), metrics.host(), metrics.port().getAsInt());
+        ctx.getLog().info("Metrics at http://{}:{}/metrics", metrics.host(), port);
+      } catch (RuntimeException e) {
+        ctx.getSelf().tell(new BindFailed("the metrics port " + metrics.host() + ":" + metrics.port().getAsInt(), e));
+        return Behaviors.same();
+      }
+    }
     ctx.pipeToSelf(
         HttpEdge.bind(ctx.getSystem(), settings, routes.route()),
-        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(failure));
+        (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(settings.host() + ":" + settings.port(), failure));
     return Behaviors.same();
   }
 
@@ -169,9 +180,10 @@ public final class Guardian {
     return Behaviors.same();
   }
 
-  private static Behavior<Command> onBindFailed(
-      ActorContext<Command> ctx, Settings settings, Throwable failure, CompletableFuture<HttpEdge> bound) {
-    ctx.getLog().error("Could not bind to {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
+  private static Behavior<Command> onBindFailed(ActorContext<Command> ctx, BindFailed failed, CompletableFuture<HttpEdge> bound) {
+    Throwable failure = failed.failure();
+    String cause = failure.getCause() == null ? failure.getMessage() : failure.getMessage() + ": " + failure.getCause().getMessage();
+    ctx.getLog().error("Could not bind to {}: {}", failed.what(), cause);
     bound.completeExceptionally(failure);
     ctx.getSystem().terminate();
     return Behaviors.stopped();

@@ -31,6 +31,7 @@ final class InternalRoutes extends RouteSupport {
           .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, "{\"status\":\"accepted\"}"));
   /** Events per addressed user, on this node (edf.limits.events). */
   private final RateLimiter events;
+  private final NodeMetrics metrics;
 
   InternalRoutes(ActorSystem<?> system, Settings settings, ActorRef<ConnectionRegistry.Command> registry) {
     super(system, settings);
@@ -38,6 +39,7 @@ final class InternalRoutes extends RouteSupport {
     this.sharding = ClusterSharding.get(system);
     this.wire = new Wire(mapper);
     this.events = new RateLimiter(settings.limits().events());
+    this.metrics = NodeMetrics.get(system);
   }
 
   Route route() {
@@ -53,15 +55,18 @@ final class InternalRoutes extends RouteSupport {
   private Route ingestEvent() {
     return jsonBody(
         body -> {
+          long began = System.nanoTime();
           Requests.Event event = requests.event(body);
-          return limited(events, event.userId(), "too-many-events", "events for user " + event.userId() + " a second", () -> {
+          String what = "events for user " + event.userId() + " a second";
+          return limited(events, event.userId(), "too-many-events", what, metrics::eventLimited, () -> {
             // 202 once the event is numbered and stored in the user's history: from then on a
             // restart does not lose it (no answer in time: 503, and the sender tries again)
             String json = wire.payload(event.payload());
             return onSuccess(
                 sharding
                     .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
-                    .<Done>ask(stored -> new UserLedger.Notify(json, stored), timeout),
+                    .<Done>ask(stored -> new UserLedger.Notify(json, stored), timeout)
+                    .whenComplete((stored, failure) -> metrics.eventIngested(failure != null, System.nanoTime() - began)),
                 stored -> complete(ACCEPTED));
           });
         });

@@ -38,24 +38,31 @@ final class OutgoingBuffer {
     this.maxTopicKeys = maxTopicKeys;
   }
 
-  /**
-   * Queues a message: `topicKey` null for a personal message. False, and nothing queued, when that
-   * would go beyond a bound (the socket is too far behind).
-   */
-  boolean offer(String json, String topicKey) {
+  /** What {@link #offer} did with a message. */
+  enum Offered {
+    QUEUED,
+    /** Queued in place of an older message with the same topic key, which will not be sent. */
+    MERGED,
+    /** Nothing queued: that would go beyond a bound (the socket is too far behind). */
+    REFUSED
+  }
+
+  /** Queues a message: `topicKey` null for a personal message. */
+  Offered offer(String json, String topicKey) {
     if (topicKey == null) {
-      if (personal >= maxPersonal) return false;
+      if (personal >= maxPersonal) return Offered.REFUSED;
       personal++;
       waiting.put(new Personal(), json);
-      return true;
+      return Offered.QUEUED;
     }
     // a newer version goes where the newer one would have gone: remove, then add at the end
-    if (waiting.remove(topicKey) == null) {
-      if (topics >= maxTopicKeys) return false;
+    boolean merged = waiting.remove(topicKey) != null;
+    if (!merged) {
+      if (topics >= maxTopicKeys) return Offered.REFUSED;
       topics++;
     }
     waiting.put(topicKey, json);
-    return true;
+    return merged ? Offered.MERGED : Offered.QUEUED;
   }
 
   /**

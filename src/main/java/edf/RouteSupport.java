@@ -65,8 +65,14 @@ abstract class RouteSupport extends AllDirectives {
 
   /** Lets `inner` through when `key` has a token left in `limiter`, else answers 429 with `type`. */
   protected Route limited(RateLimiter limiter, String key, String type, String what, Supplier<Route> inner) {
+    return limited(limiter, key, type, what, () -> {}, inner);
+  }
+
+  /** {@link #limited}, and runs `whenLimited` when it answers 429. */
+  protected Route limited(RateLimiter limiter, String key, String type, String what, Runnable whenLimited, Supplier<Route> inner) {
     RateLimiter.Decision decision = limiter.take(key);
     if (decision.allowed()) return inner.get();
+    whenLimited.run();
     return tooMany(type, "Too many " + what + "; try again in " + decision.retryAfterSeconds() + " s", decision.retryAfterSeconds());
   }
 

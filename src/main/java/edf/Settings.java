@@ -3,6 +3,7 @@ package edf;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Everything under `edf { }` in application.conf, read once at start. */
 public record Settings(
@@ -33,7 +34,30 @@ public record Settings(
     Limits limits,
     AuthMode authMode,
     Jwt jwt,
-    boolean chaosDemoAnyoneMayChange) {
+    boolean chaosDemoAnyoneMayChange,
+    Metrics metrics) {
+
+  /**
+   * edf.metrics: where this node serves its Prometheus metrics ({@link NodeMetrics}); no port: not
+   * served. Port 0: any free one (logged at start).
+   */
+  public record Metrics(String host, OptionalInt port) {
+    static Metrics fromConfig(Config metrics) {
+      String port = metrics.getString("port").strip();
+      if (port.isEmpty()) return new Metrics(metrics.getString("host"), OptionalInt.empty());
+      int number;
+      try {
+        number = Integer.parseInt(port);
+      } catch (NumberFormatException e) {
+        number = -1;
+      }
+      if (number < 0 || number > 65535) {
+        throw new IllegalArgumentException(
+            "EDF_METRICS_PORT (edf.metrics.port) must be a port number (0: any free one) or empty (off), not " + port);
+      }
+      return new Metrics(metrics.getString("host"), OptionalInt.of(number));
+    }
+  }
 
   /** How much of each user's personal messages is kept for resuming connections. */
   public record History(int size, Duration maxAge) {}
@@ -156,7 +180,8 @@ public record Settings(
         Limits.fromConfig(edf.getConfig("limits")),
         authMode,
         jwt,
-        edf.getBoolean("chaos.demo-anyone-may-change"));
+        edf.getBoolean("chaos.demo-anyone-may-change"),
+        Metrics.fromConfig(edf.getConfig("metrics")));
   }
 
   /**

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -58,6 +59,7 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
   private final Function<SocketSession.Socket, SocketSession> sessions;
   private final OutgoingBuffer buffer;
   private final TokenBucket incoming;
+  private final NodeMetrics metrics;
   private ChannelHandlerContext ctx;
   private SocketSession session;
   private ActorRef<SocketSession.Out> self;
@@ -78,6 +80,7 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
     this.sessions = sessions;
     this.buffer = new OutgoingBuffer(settings.maxPersonalBacklog(), settings.outgoingBuffer());
     this.incoming = TokenBucket.likeThrottle(settings.maxIncomingPerSecond(), System.nanoTime());
+    this.metrics = NodeMetrics.get(system);
   }
 
   @Override
@@ -88,6 +91,7 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
       ctx.executor().execute(() -> onOut(out));
       return Behaviors.same();
     }), "socket-" + Ids.random(), Props.empty());
+    metrics.socketOpened();
     session = sessions.apply(this);
     session.started();
   }
@@ -95,6 +99,7 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     ended = true;
+    metrics.socketClosed();
     if (reading != null) reading.abandon();
     if (held != null) held.forEach(ReferenceCountUtil::release);
     held = null;
@@ -113,6 +118,7 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // Netty's frame decoder has sent its close (1002, 1009...) for a frame it refused; anything else is a broken connection
+    if (cause instanceof CorruptedWebSocketFrameException refused) metrics.socketClosedWith(refused.closeStatus().code());
     ctx.close();
   }
 
@@ -132,7 +138,9 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
   }
 
   private void offer(String json, String topicKey) {
-    if (!buffer.offer(json, topicKey)) {
+    OutgoingBuffer.Offered offered = buffer.offer(json, topicKey);
+    if (offered == OutgoingBuffer.Offered.MERGED) metrics.topicMessageMerged();
+    if (offered == OutgoingBuffer.Offered.REFUSED) {
       // too far behind: what waits is left to resume, the close goes out now
       closing = new SocketSession.Close(SocketSession.SLOW_CONSUMER, SocketSession.SLOW_CONSUMER_REASON);
       sendClose();
@@ -144,14 +152,17 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
   /** Writes what waits while the channel takes it; sends the close frame after the last one if asked to close. */
   private void write() {
     if (closeSent) return;
-    boolean wrote = false;
+    int wrote = 0;
     while (ctx.channel().isWritable()) {
       String next = buffer.poll();
       if (next == null) break;
       ctx.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ctx.alloc(), next)), ctx.voidPromise());
-      wrote = true;
+      wrote++;
     }
-    if (wrote) ctx.flush();
+    if (wrote > 0) {
+      ctx.flush();
+      metrics.messagesWritten(wrote);
+    }
     if (closing != null && buffer.isEmpty()) sendClose();
   }
 
@@ -170,6 +181,7 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
     if (closeSent) return;
     closeSent = true;
     leave();
+    metrics.socketClosedWith(closing.code());
     ctx.writeAndFlush(new CloseWebSocketFrame(closing.code(), closing.reason())).addListener(written ->
         ctx.executor().schedule(() -> ctx.close(), CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     ctx.executor().schedule(() -> ctx.close(), settings.keepAlive().toNanos(), TimeUnit.NANOSECONDS);
