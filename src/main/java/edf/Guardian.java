@@ -49,6 +49,7 @@ public final class Guardian {
           cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, ClusterUp::new), SelfUp.class));
           warnIfClusterTrafficIsPlain(ctx);
           warnIfAsksStartThreads(ctx);
+          NodeMetrics.get(system).limits(settings.limits());
 
           Wire wire = new Wire(Json.mapper(system));
           ActorRef<Topic.Command<TodoEvent>> events =

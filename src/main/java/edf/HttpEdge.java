@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.Done;
@@ -81,6 +82,8 @@ public final class HttpEdge {
   private final boolean epoll = Epoll.isAvailable();
   private final EventLoopGroup loops;
   private final ChannelGroup connections = new DefaultChannelGroup("edf-connections", GlobalEventExecutor.INSTANCE);
+  /** One per WebSocket connection, from its upgrade until it closes: edf.limits.sockets-per-node. */
+  private final Semaphore socketSlots;
   private final long idleTimeoutNanos;
   private Channel port;
 
@@ -90,6 +93,7 @@ public final class HttpEdge {
     this.serverSettings = ServerSettings.create(system.classicSystem());
     this.materializer = Materializer.matFromSystem(system);
     this.idleTimeoutNanos = system.settings().config().getDuration("pekko.http.server.idle-timeout").toNanos();
+    this.socketSlots = new Semaphore(settings.limits().socketsPerNode());
     var sealed = route.handler(system);
     this.routes = request -> {
       try {
@@ -174,7 +178,7 @@ public final class HttpEdge {
     pipeline.addLast(
         new HttpServerCodec(FirstRequest.MAX_HEAD, FirstRequest.MAX_HEAD, 8192),
         new HttpObjectAggregator(8192),
-        new SocketUpgrade(system, settings, routes, problem, serverSettings.getParserSettings().getMaxUriLength(), materializer));
+        new SocketUpgrade(system, settings, routes, problem, serverSettings.getParserSettings().getMaxUriLength(), materializer, socketSlots));
   }
 
   /** From here the connection is Pekko HTTP's (its first bytes follow). */

@@ -53,6 +53,14 @@ public final class NodeMetrics implements Extension {
       .labelNames("code")
       .register(registry);
   private final CounterDataPoint[] closesByCode = new CounterDataPoint[CLOSE_CODES.length];
+  private final Counter refusedNodeFull = Counter.builder()
+      .name("edf_websocket_upgrades_refused_node_full_total")
+      .help("WebSocket upgrades refused with 503 because this node held edf.limits.sockets-per-node sockets")
+      .register(registry);
+  private final Gauge socketLimit = Gauge.builder()
+      .name("edf_websockets_limit")
+      .help("The most WebSockets this node opens (edf.limits.sockets-per-node)")
+      .register(registry);
   private final Counter ingested = Counter.builder()
       .name("edf_ingested_events_total")
       .help("Events of POST /internal/events by result: stored (202), limited (429), failed (not stored in time: 503)")
@@ -81,6 +89,11 @@ public final class NodeMetrics implements Extension {
     return system.registerExtension(Id.INSTANCE);
   }
 
+  /** What the limits of this node are, for the gauges that show them. */
+  void limits(Limits limits) {
+    socketLimit.set(limits.socketsPerNode());
+  }
+
   void socketOpened() {
     sockets.inc();
   }
@@ -91,6 +104,10 @@ public final class NodeMetrics implements Extension {
 
   void messagesWritten(int count) {
     messages.inc(count);
+  }
+
+  void socketRefusedNodeFull() {
+    refusedNodeFull.inc();
   }
 
   void topicMessageMerged() {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -34,6 +35,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +47,14 @@ import org.slf4j.LoggerFactory;
  * their answer) Netty answers the handshake, with the routes' headers, and the connection becomes a
  * {@link SocketConnection}; when they refuse, their answer is written and the connection closed.
  * An upgrade that is not a valid version-13 handshake is refused before the routes see it, so its
- * ticket stays unused.
+ * ticket stays unused; so is one that would take the node beyond `edf.limits.sockets-per-node`
+ * (503 `node-full`).
  */
 final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(SocketUpgrade.class);
+
+  /** How long a client refused for a full node waits before it tries again (`Retry-After`). */
+  static final long NODE_FULL_RETRY_AFTER_SECONDS = 5;
 
   /** On a request that came as a WebSocket upgrade on Netty: only such a request opens a socket. */
   static final AttributeKey<Boolean> REQUEST = AttributeKey.create("edf.socket-upgrade", Boolean.class);
@@ -65,12 +71,15 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Problem problem;
   private final int maxUriLength;
   private final Materializer materializer;
+  /** A slot of edf.limits.sockets-per-node, which this connection holds from its upgrade until it closes. */
+  private final Semaphore socketSlots;
+  private final NodeMetrics metrics;
   /** Frames up to `max-message-bytes`, no extensions; UTF-8 is checked per message by {@link SocketConnection}. */
   private final WebSocketServerHandshakerFactory handshakers;
 
   SocketUpgrade(
       ActorSystem<?> system, Settings settings, Function<HttpRequest, CompletionStage<HttpResponse>> routes,
-      Problem problem, int maxUriLength, Materializer materializer) {
+      Problem problem, int maxUriLength, Materializer materializer, Semaphore socketSlots) {
     super(FullHttpRequest.class, false);
     this.system = system;
     this.settings = settings;
@@ -78,6 +87,8 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.problem = problem;
     this.maxUriLength = maxUriLength;
     this.materializer = materializer;
+    this.socketSlots = socketSlots;
+    this.metrics = NodeMetrics.get(system);
     WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(settings.maxMessageBytes())
         .allowExtensions(false)
@@ -110,6 +121,16 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
           "A WebSocket upgrade is version 13 (Sec-WebSocket-Version), with a Sec-WebSocket-Key and Connection: Upgrade"));
       return;
     }
+    if (!socketSlots.tryAcquire()) {
+      // before the routes, so the ticket stays unused
+      request.release();
+      metrics.socketRefusedNodeFull();
+      refuse(ctx, ownProblem(StatusCodes.SERVICE_UNAVAILABLE, "node-full",
+              "This node holds as many sockets as it may (" + settings.limits().socketsPerNode() + "); try again later")
+          .addHeader(RetryAfter.create(NODE_FULL_RETRY_AFTER_SECONDS)));
+      return;
+    }
+    ctx.channel().closeFuture().addListener(closed -> socketSlots.release());
     HttpRequest asked;
     try {
       asked = pekkoRequest(request);
