@@ -1,15 +1,16 @@
 package edf;
 
+import edf.ops.NodeMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -49,7 +50,7 @@ public final class Guardian {
           cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, ClusterUp::new), SelfUp.class));
           warnIfClusterTrafficIsPlain(ctx);
           warnIfAsksStartThreads(ctx);
-          NodeMetrics.get(system).limits(settings.limits());
+          serveMetrics(ctx, settings);
 
           Wire wire = new Wire(Json.mapper(system));
           ActorRef<Topic.Command<TodoEvent>> events =
@@ -152,17 +153,25 @@ public final class Guardian {
     }
   }
 
-  private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {
-    Settings.Metrics metrics = settings.metrics();
-    if (metrics.port().isPresent()) {
-      try {
-        int port = NodeMetrics.get(ctx.getSystem()).serve(ctx.getSystem(), metrics.host(), metrics.port().getAsInt());
-        ctx.getLog().info("Metrics at http://{}:{}/metrics", metrics.host(), port);
-      } catch (RuntimeException e) {
-        ctx.getSelf().tell(new BindFailed("the metrics port " + metrics.host() + ":" + metrics.port().getAsInt(), e));
-        return Behaviors.same();
-      }
+  /**
+   * The node's metrics, served from the start (while the node joins its cluster too), on their own
+   * port when one is set; a port that cannot be opened stops the node as a taken server port does.
+   */
+  private static void serveMetrics(ActorContext<Command> ctx, Settings settings) {
+    NodeMetrics metrics = NodeMetrics.get(ctx.getSystem());
+    metrics.limits(settings.limits());
+    ctx.getLog().info("At most {} sockets on this node (edf.limits.sockets-per-node)", settings.limits().socketsPerNode());
+    Settings.Metrics served = settings.metrics();
+    if (served.port().isEmpty()) return;
+    try {
+      int port = metrics.serve(ctx.getSystem(), served.host(), served.port().getAsInt());
+      ctx.getLog().info("Metrics at http://{}:{}/metrics", served.host(), port);
+    } catch (RuntimeException e) {
+      ctx.getSelf().tell(new BindFailed("the metrics port " + served.host() + ":" + served.port().getAsInt(), e));
     }
+  }
+
+  private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {
     ctx.pipeToSelf(
         HttpEdge.bind(ctx.getSystem(), settings, routes.route()),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(settings.host() + ":" + settings.port(), failure));

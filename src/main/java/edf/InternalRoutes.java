@@ -1,5 +1,6 @@
 package edf;
 
+import edf.ops.NodeMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;

@@ -33,7 +33,7 @@ public record Limits(
     }
   }
 
-  /** File descriptors `auto` leaves to everything but sockets, beyond those open at start. */
+  /** File descriptors `auto` leaves to what opens after the settings are read (the database pool, the cluster, HTTP connections). */
   static final int RESERVED_FILES = 64;
 
   /** `auto` or a number of at least 1 (edf.limits.sockets-per-node). */
@@ -50,8 +50,9 @@ public record Limits(
   }
 
   /**
-   * The open-file limit less the files open now (jars, logs, the database) and {@link
-   * #RESERVED_FILES}; no limit where the JVM does not know the open-file limit.
+   * The JVM's open-file limit (on Linux the hard limit, which the JVM raises its own to at start)
+   * less the files open now (jars, logs) and {@link #RESERVED_FILES}; no limit where the JVM does
+   * not know the open-file limit. The node logs the value at start.
    */
   private static int autoSocketsPerNode() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {

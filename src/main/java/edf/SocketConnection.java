@@ -1,5 +1,6 @@
 package edf;
 
+import edf.ops.NodeMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -91,9 +92,10 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
       ctx.executor().execute(() -> onOut(out));
       return Behaviors.same();
     }), "socket-" + Ids.random(), Props.empty());
-    metrics.socketOpened();
     session = sessions.apply(this);
     session.started();
+    // counted down in channelInactive, which reaches this handler only once it is in place
+    metrics.socketOpened();
   }
 
   @Override
@@ -118,7 +120,7 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // Netty's frame decoder has sent its close (1002, 1009...) for a frame it refused; anything else is a broken connection
-    if (cause instanceof CorruptedWebSocketFrameException refused) metrics.socketClosedWith(refused.closeStatus().code());
+    if (cause instanceof CorruptedWebSocketFrameException refused && !closeSent) metrics.socketClosedWith(refused.closeStatus().code());
     ctx.close();
   }
 
@@ -160,8 +162,8 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
       wrote++;
     }
     if (wrote > 0) {
-      ctx.flush();
       metrics.messagesWritten(wrote);
+      ctx.flush();
     }
     if (closing != null && buffer.isEmpty()) sendClose();
   }

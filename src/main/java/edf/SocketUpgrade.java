@@ -1,5 +1,6 @@
 package edf;
 
+import edf.ops.NodeMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +75,8 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Materializer materializer;
   /** A slot of edf.limits.sockets-per-node, which this connection holds from its upgrade until it closes. */
   private final Semaphore socketSlots;
+  /** The connection's upgrade came: a request pipelined after it is dropped (it answers or closes the connection). */
+  private boolean upgradeCame;
   private final NodeMetrics metrics;
   /** Frames up to `max-message-bytes`, no extensions; UTF-8 is checked per message by {@link SocketConnection}. */
   private final WebSocketServerHandshakerFactory handshakers;
@@ -101,6 +105,11 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     ctx.channel().config().setAutoRead(false);
+    if (upgradeCame) {
+      request.release();
+      return;
+    }
+    upgradeCame = true;
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
       request.release();
@@ -126,7 +135,7 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
       request.release();
       metrics.socketRefusedNodeFull();
       refuse(ctx, ownProblem(StatusCodes.SERVICE_UNAVAILABLE, "node-full",
-              "This node holds as many sockets as it may (" + settings.limits().socketsPerNode() + "); try again later")
+              "This node holds as many sockets as it may; try again later")
           .addHeader(RetryAfter.create(NODE_FULL_RETRY_AFTER_SECONDS)));
       return;
     }
@@ -150,10 +159,10 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
     }));
   }
 
-  /** The server is going away while the routes decide the upgrade: the connection ends. */
+  /** The server is going away, or nothing moved for `idle-timeout`, while the routes decide the upgrade: the connection ends. */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event == HttpEdge.TERMINATE) {
+    if (event == HttpEdge.TERMINATE || event instanceof IdleStateEvent) {
       ctx.close();
     } else {
       ctx.fireUserEventTriggered(event);

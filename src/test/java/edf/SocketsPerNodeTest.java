@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +17,8 @@ class SocketsPerNodeTest {
 
   @Test
   void anUpgradeBeyondTheNodesSocketsGets503NodeFullAndClosingOneLetsTheNextIn() throws Exception {
-    try (TestServer server = TestServer.start("edf.limits.sockets-per-node = 2\nedf.metrics.port = 0\n")) {
+    int metricsPort = MetricsTest.freePort();
+    try (TestServer server = TestServer.start("edf.limits.sockets-per-node = 2\n" + MetricsTest.served(metricsPort))) {
       WsClient ann = server.connect(server.signIn("ann"));
       WsClient bob = server.connect(server.signIn("bob"));
       ann.awaitType("welcome");
@@ -27,13 +30,13 @@ class SocketsPerNodeTest {
       assertTrue(refused.header("Content-Type").startsWith("application/problem+json"), refused.headers().toString());
       assertEquals("urn:edf:problem:node-full", new ObjectMapper().readTree(refused.body()).get("type").asText(), refused.body());
       assertEquals(Long.toString(SocketUpgrade.NODE_FULL_RETRY_AFTER_SECONDS), refused.header("Retry-After"));
-      String metrics = MetricsTest.scrape(server);
-      assertEquals(1, MetricsTest.value(metrics, "edf_websocket_upgrades_refused_node_full_total"));
+      String metrics = MetricsTest.scrape(metricsPort);
+      assertEquals(1, MetricsTest.value(metrics, "edf_websocket_upgrades_refused_total{reason=\"node-full\"}"));
       assertEquals(2, MetricsTest.value(metrics, "edf_websockets_limit"));
 
       ann.close();
       assertEquals(1000, ann.closeCode());
-      Eventually.get(() -> MetricsTest.value(server, "edf_websockets") == 1 ? true : null);
+      Eventually.get(() -> MetricsTest.value(metricsPort, "edf_websockets") == 1 ? true : null);
       // the refused upgrade did not use its ticket
       WsClient carl = WsClient.connect(server, "/ws?ticket=" + ticket);
       carl.awaitType("welcome");
@@ -45,7 +48,11 @@ class SocketsPerNodeTest {
   @Test
   void theLimitIsAutoOrAPositiveNumber() {
     assertEquals(7, Limits.socketsPerNode("7"));
-    assertTrue(Limits.socketsPerNode("auto") > 0);
+    var os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    int auto = Limits.socketsPerNode("auto");
+    assertTrue(auto <= os.getMaxFileDescriptorCount() - Limits.RESERVED_FILES, "auto leaves the reserve free: " + auto);
+    assertTrue(auto > os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 2L * Limits.RESERVED_FILES,
+        "auto is what the open-file limit leaves: " + auto);
     assertThrows(IllegalArgumentException.class, () -> Limits.socketsPerNode("0"));
     assertThrows(IllegalArgumentException.class, () -> Limits.socketsPerNode("many"));
   }

@@ -1,5 +1,7 @@
-package edf;
+package edf.ops;
 
+import edf.Limits;
+import edf.SocketSession;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -53,17 +55,19 @@ public final class NodeMetrics implements Extension {
       .labelNames("code")
       .register(registry);
   private final CounterDataPoint[] closesByCode = new CounterDataPoint[CLOSE_CODES.length];
-  private final Counter refusedNodeFull = Counter.builder()
-      .name("edf_websocket_upgrades_refused_node_full_total")
-      .help("WebSocket upgrades refused with 503 because this node held edf.limits.sockets-per-node sockets")
+  private final Counter refusedUpgrades = Counter.builder()
+      .name("edf_websocket_upgrades_refused_total")
+      .help("WebSocket upgrades this node refused before the routes saw them, by reason (node-full: 503, it held edf.limits.sockets-per-node)")
+      .labelNames("reason")
       .register(registry);
+  private final CounterDataPoint refusedNodeFull = refusedUpgrades.labelValues("node-full");
   private final Gauge socketLimit = Gauge.builder()
       .name("edf_websockets_limit")
       .help("The most WebSockets this node opens (edf.limits.sockets-per-node)")
       .register(registry);
   private final Counter ingested = Counter.builder()
-      .name("edf_ingested_events_total")
-      .help("Events of POST /internal/events by result: stored (202), limited (429), failed (not stored in time: 503)")
+      .name("edf_ingest_requests_total")
+      .help("Valid POST /internal/events requests by result: stored (202), limited (429), failed (not stored in time: 503)")
       .labelNames("result")
       .register(registry);
   private final CounterDataPoint stored = ingested.labelValues("stored");
@@ -77,9 +81,6 @@ public final class NodeMetrics implements Extension {
       .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
       .register(registry);
 
-  /** Where {@link #serve} listens; 0 until it does. */
-  private volatile int port;
-
   private NodeMetrics() {
     for (int i = 0; i < CLOSE_CODES.length; i++) closesByCode[i] = closes.labelValues(Integer.toString(CLOSE_CODES[i]));
     JvmMetrics.builder().register(registry);
@@ -90,31 +91,31 @@ public final class NodeMetrics implements Extension {
   }
 
   /** What the limits of this node are, for the gauges that show them. */
-  void limits(Limits limits) {
+  public void limits(Limits limits) {
     socketLimit.set(limits.socketsPerNode());
   }
 
-  void socketOpened() {
+  public void socketOpened() {
     sockets.inc();
   }
 
-  void socketClosed() {
+  public void socketClosed() {
     sockets.dec();
   }
 
-  void messagesWritten(int count) {
+  public void messagesWritten(int count) {
     messages.inc(count);
   }
 
-  void socketRefusedNodeFull() {
+  public void socketRefusedNodeFull() {
     refusedNodeFull.inc();
   }
 
-  void topicMessageMerged() {
+  public void topicMessageMerged() {
     merged.inc();
   }
 
-  void socketClosedWith(int code) {
+  public void socketClosedWith(int code) {
     for (int i = 0; i < CLOSE_CODES.length; i++) {
       if (CLOSE_CODES[i] == code) {
         closesByCode[i].inc();
@@ -124,18 +125,14 @@ public final class NodeMetrics implements Extension {
     closes.labelValues(Integer.toString(code)).inc();
   }
 
-  void eventLimited() {
+  public void eventLimited() {
     limited.inc();
   }
 
   /** An ingested event was stored (or not, `failed`) `nanos` after its request came. */
-  void eventIngested(boolean failed, long nanos) {
+  public void eventIngested(boolean failed, long nanos) {
     (failed ? this.failed : stored).inc();
     if (!failed) storing.observe(nanos / 1e9);
-  }
-
-  PrometheusRegistry registry() {
-    return registry;
   }
 
   /**
@@ -153,13 +150,7 @@ public final class NodeMetrics implements Extension {
       server.close();
       return CompletableFuture.completedFuture(Done.getInstance());
     });
-    this.port = server.getPort();
-    return this.port;
-  }
-
-  /** The port `/metrics` is served on; 0 when it is not. */
-  public int port() {
-    return port;
+    return server.getPort();
   }
 
   private static final class Id extends ExtensionId<NodeMetrics> {
