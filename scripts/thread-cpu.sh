@@ -3,7 +3,8 @@
 # threads used between two snapshots of /proc/<pid>/task/*/stat, and its context switches (waits
 # for work or a lock, and preemptions) from .../status. Threads are grouped by name with their numbers
 # taken out, so `db-3` and `db-7` count as `db-N` and `edf-pekko.actor.default-dispatcher-12` as
-# `edf-pekko.actor.default-dispatcher-N` (Linux cuts thread names to 15 characters).
+# `edf-pekko.actor.default-dispatcher-N` (Linux cuts thread names to 15 characters). Threads that
+# ended between the two snapshots are not counted.
 #
 #   scripts/thread-cpu.sh snapshot PID FILE     # before the run, and again after it
 #   scripts/thread-cpu.sh diff BEFORE AFTER     # the groups, largest first, and the total
@@ -19,8 +20,8 @@ case "${1:-}" in
       rest=${line##*) }
       read -r -a f <<< "$rest"
       tid=${stat%/stat}; tid=${tid##*/}
-      switches=$(awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n + 0 }' "${stat%/stat}/status" 2>/dev/null || echo 0)
-      echo "$tid|$name|$((f[11] + f[12]))|${f[11]}|${f[12]}|$switches" >> "$OUT"
+      switches=$(awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n + 0 }' "${stat%/stat}/status" 2>/dev/null || true)
+      echo "$tid|$name|$((f[11] + f[12]))|${f[11]}|${f[12]}|${switches:-0}" >> "$OUT"
     done
     ;;
   diff)
