@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.UnixOperatingSystemMXBean;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +46,37 @@ class SocketsPerNodeTest {
       carl.close();
       bob.close();
     }
+  }
+
+  @Test
+  void anUpgradePipelinedAfterAnotherTakesNoSecondSlot() throws Exception {
+    try (TestServer server = TestServer.start("edf.limits.sockets-per-node = 2\n");
+        Socket raw = new Socket("127.0.0.1", server.port)) {
+      String upgrades = upgrade(server, server.ticket(server.signIn("dora"))) + upgrade(server, server.ticket(server.signIn("ed")));
+      raw.getOutputStream().write(upgrades.getBytes(StandardCharsets.US_ASCII));
+      raw.getOutputStream().flush();
+      raw.setSoTimeout(20_000);
+      InputStream in = raw.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (head.indexOf("\r\n\r\n") < 0) {
+        int b = in.read();
+        if (b < 0) break;
+        head.append((char) b);
+      }
+      assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+      // one connection, one slot: room for one more socket, and then none
+      WsClient fay = server.connect(server.signIn("fay"));
+      fay.awaitType("welcome");
+      RawHttp.Response full = RawHttp.upgrade(server.port, "/ws?ticket=" + server.ticket(server.signIn("gus")), "127.0.0.1:" + server.port, null);
+      assertEquals(503, full.status(), "the pipelined upgrade's connection still holds its one slot: " + full.body());
+      fay.close();
+    }
+  }
+
+  private static String upgrade(TestServer server, String ticket) {
+    return "GET /ws?ticket=" + ticket + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port
+        + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
   }
 
   @Test
