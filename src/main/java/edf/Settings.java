@@ -38,7 +38,7 @@ public record Settings(
     Metrics metrics) {
 
   /**
-   * edf.metrics: where this node serves its Prometheus metrics ({@link NodeMetrics}); no port: not
+   * edf.metrics: where this node serves its Prometheus metrics ({@link edf.ops.NodeMetrics}); no port: not
    * served. Port 0: any free one (logged at start).
    */
   public record Metrics(String host, OptionalInt port) {

@@ -30,7 +30,7 @@ import org.apache.pekko.actor.typed.ExtensionId;
  * loops, the ingest's on Pekko's dispatcher.
  */
 public final class NodeMetrics implements Extension {
-  /** The closes a socket's own code sends (docs/protocol.md, "Close codes"). */
+  /** The closes a socket's own code sends (docs/protocol.md, "Close codes"): shown from the start, at 0. */
   private static final int[] CLOSE_CODES = {
     SocketSession.GOING_AWAY, SocketSession.INVALID_PAYLOAD, SocketSession.POLICY_VIOLATION, SocketSession.TOO_BIG, SocketSession.INTERNAL_ERROR,
     SocketSession.SLOW_CONSUMER, SocketSession.TOO_MANY_SOCKETS
@@ -54,7 +54,6 @@ public final class NodeMetrics implements Extension {
       .help("WebSockets this node closed, by close code (4008: too far behind, resume)")
       .labelNames("code")
       .register(registry);
-  private final CounterDataPoint[] closesByCode = new CounterDataPoint[CLOSE_CODES.length];
   private final Counter refusedUpgrades = Counter.builder()
       .name("edf_websocket_upgrades_refused_total")
       .help("WebSocket upgrades this node refused before the routes saw them, by reason (node-full: 503, it held edf.limits.sockets-per-node)")
@@ -82,7 +81,7 @@ public final class NodeMetrics implements Extension {
       .register(registry);
 
   private NodeMetrics() {
-    for (int i = 0; i < CLOSE_CODES.length; i++) closesByCode[i] = closes.labelValues(Integer.toString(CLOSE_CODES[i]));
+    for (int code : CLOSE_CODES) closes.labelValues(Integer.toString(code));
     JvmMetrics.builder().register(registry);
   }
 
@@ -116,12 +115,6 @@ public final class NodeMetrics implements Extension {
   }
 
   public void socketClosedWith(int code) {
-    for (int i = 0; i < CLOSE_CODES.length; i++) {
-      if (CLOSE_CODES[i] == code) {
-        closesByCode[i].inc();
-        return;
-      }
-    }
     closes.labelValues(Integer.toString(code)).inc();
   }
 
