@@ -64,9 +64,9 @@ final class InternalRoutes extends RouteSupport {
             // restart does not lose it (no answer in time: 503, and the sender tries again)
             String json = wire.payload(event.payload());
             return onSuccess(
-                sharding
-                    .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
-                    .<Done>ask(stored -> new UserLedger.Notify(json, stored), timeout)
+                onAnsweringThread(sharding
+                        .entityRefFor(UserLedger.ENTITY_TYPE_KEY, event.userId())
+                        .<Done>ask(stored -> new UserLedger.Notify(json, stored), timeout))
                     .whenComplete((stored, failure) -> metrics.eventIngested(failure != null, System.nanoTime() - began)),
                 stored -> complete(ACCEPTED));
           });

@@ -63,7 +63,7 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
                 Keep.both())
             .run(materializer);
     requests = running.first();
-    running.second().whenComplete((done, failure) -> ctx.executor().execute(() -> finish(ctx)));
+    running.second().whenCompleteAsync((done, failure) -> finish(ctx), ctx.executor());
   }
 
   /**
@@ -114,11 +114,13 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
     ByteString bytes = read;
     read = ByteString.emptyByteString();
     offering = true;
-    requests.offer(bytes).whenComplete((result, failure) -> ctx.executor().execute(() -> {
+    // straight onto the event loop: `whenComplete` on Pekko's CompletionStage would first hop
+    // through the JDK's common pool (a thread switch per request)
+    requests.offer(bytes).whenCompleteAsync((result, failure) -> {
       offering = false;
       // refused: Pekko HTTP is ending the connection, and closes it once its last answer is written
       if (result instanceof QueueOfferResult.Enqueued$) handOver(ctx);
-    }));
+    }, ctx.executor());
   }
 
   @Override

@@ -105,6 +105,15 @@ abstract class RouteSupport extends AllDirectives {
   }
 
   protected <T, R> CompletionStage<R> ask(ActorRef<T> target, org.apache.pekko.japi.function.Function<ActorRef<R>, T> message) {
-    return AskPattern.ask(target, message, timeout, system.scheduler());
+    return onAnsweringThread(AskPattern.ask(target, message, timeout, system.scheduler()));
+  }
+
+  /**
+   * `answer` as a plain CompletableFuture, completed on the thread that answers. Pekko's ask
+   * answers with Scala's converter, whose `thenApply`, `whenComplete` and the like each run on the
+   * JDK's common pool: one thread switch more per answer (its `...Async` with an executor does not).
+   */
+  protected static <T> CompletionStage<T> onAnsweringThread(CompletionStage<T> answer) {
+    return answer.whenCompleteAsync((value, failure) -> {}, Runnable::run);
   }
 }

@@ -223,9 +223,9 @@ final class SocketConnection extends ChannelInboundHandlerAdapter implements Soc
   @Override
   public <T> void whenDone(CompletionStage<T> answer, BiConsumer<T, Throwable> then) {
     // dropped once the socket has left: nothing may announce its window after its `Gone`
-    answer.whenComplete((value, failure) -> ctx.executor().execute(() -> {
+    answer.whenCompleteAsync((value, failure) -> {
       if (!left) then.accept(value, failure);
-    }));
+    }, ctx.executor());
   }
 
   // ---- in: the client's frames, messages at most at the incoming rate ----

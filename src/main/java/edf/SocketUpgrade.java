@@ -148,7 +148,7 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
       refuse(ctx, ownProblem(StatusCodes.BAD_REQUEST, "http-400", "The request target or a header is not valid"));
       return;
     }
-    routes.apply(asked).whenComplete((response, failure) -> ctx.executor().execute(() -> {
+    routes.apply(asked).whenCompleteAsync((response, failure) -> {
       if (failure == null) {
         answer(ctx, request, handshaker, response);
       } else {
@@ -156,7 +156,7 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
         request.release();
         refuse(ctx, ownProblem(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "The server failed to handle the request"));
       }
-    }));
+    }, ctx.executor());
   }
 
   /** The server is going away, or nothing moved for `idle-timeout`, while the routes decide the upgrade: the connection ends. */
@@ -225,18 +225,17 @@ final class SocketUpgrade extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** Writes the routes' answer (or a problem) and closes the connection. */
   private void refuse(ChannelHandlerContext ctx, HttpResponse response) {
     StatusCode status = response.status();
-    response.entity().toStrict(settings.askTimeout().toMillis(), materializer).whenComplete((entity, failure) ->
-        ctx.executor().execute(() -> {
-          byte[] body = failure == null ? entity.getData().toArrayUnsafe() : new byte[0];
-          FullHttpResponse answer = new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status.intValue(), status.reason()), Unpooled.wrappedBuffer(body));
-          for (HttpHeader header : response.getHeaders()) answer.headers().add(header.name(), header.value());
-          HttpEntity.Strict strict = failure == null ? entity : null;
-          if (strict != null && body.length > 0) answer.headers().set(HttpHeaderNames.CONTENT_TYPE, strict.getContentType().toString());
-          answer.headers()
-              .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-              .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-          ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
-        }));
+    response.entity().toStrict(settings.askTimeout().toMillis(), materializer).whenCompleteAsync((entity, failure) -> {
+      byte[] body = failure == null ? entity.getData().toArrayUnsafe() : new byte[0];
+      FullHttpResponse answer = new DefaultFullHttpResponse(
+          HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status.intValue(), status.reason()), Unpooled.wrappedBuffer(body));
+      for (HttpHeader header : response.getHeaders()) answer.headers().add(header.name(), header.value());
+      HttpEntity.Strict strict = failure == null ? entity : null;
+      if (strict != null && body.length > 0) answer.headers().set(HttpHeaderNames.CONTENT_TYPE, strict.getContentType().toString());
+      answer.headers()
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }, ctx.executor());
   }
 }
