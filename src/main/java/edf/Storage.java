@@ -69,7 +69,10 @@ public final class Storage {
     // concurrent batch inserts only split what waits into more, smaller commits, each paying for a
     // whole chunk. One at a time, every event that waits goes into the next commit (at 2,000
     // events/s: a third less CPU in H2, docs/benchmarks.md section 5).
-    return ConfigFactory.parseMap(Map.of("jdbc-journal.parallelism", 1)).withFallback(prepared);
+    // And a commit waits for edf.db.commit-interval after the one before (GroupCommitJournalDao).
+    return ConfigFactory.parseMap(
+            Map.of("jdbc-journal.parallelism", 1, "jdbc-journal.dao", GroupCommitJournalDao.class.getName()))
+        .withFallback(prepared);
   }
 
   private static void createSchema(Dialect dialect, String url, String user, String password) {
