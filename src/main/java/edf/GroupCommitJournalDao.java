@@ -27,7 +27,7 @@ import slick.jdbc.JdbcProfile;
  * after a quiet moment is written at once.
  *
  * <p>Why: H2 pays about 200 µs of CPU for a commit whatever it holds (it writes a new chunk of its
- * file for each, `WRITE_DELAY=0`) and about 45 µs per row on top: one row per commit costs four to
+ * file for each, `WRITE_DELAY=0`) and about 45 µs per row on top: one row per commit costs three to
  * five times the CPU of eight (docs/benchmarks.md, section 5). PostgreSQL merges concurrent commits
  * itself and keeps the plugin's writer.
  */

@@ -54,8 +54,11 @@ class GroupCommitJournalDaoTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     testKit.shutdownTestKit();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
   }
 
   @Test
