@@ -3,6 +3,7 @@ package edf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -16,8 +17,12 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.directives.RouteAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.FutureConverters;
+import scala.util.Failure;
+import scala.util.Try;
 
 /**
  * What every group of routes shares: the settings, problem+json answers, the strict JSON body, the
@@ -102,6 +107,33 @@ abstract class RouteSupport extends AllDirectives {
 
   protected <T> Route ok(T value) {
     return complete(StatusCodes.OK, value, Jackson.marshaller(mapper));
+  }
+
+  /**
+   * Pekko HTTP's Java {@code onComplete} (and {@code onSuccess}, built on it here) unwraps a
+   * CompletionException with a Scala {@code recover} on Scala's global execution context: every
+   * answer a route waited for crossed to that pool's thread and back. This does the same unwrapping
+   * on the thread that completes the answer, and runs `inner` there.
+   */
+  @Override
+  public <T> RouteAdapter onComplete(CompletionStage<T> answer, Function<Try<T>, Route> inner) {
+    scala.concurrent.Future<T> future = FutureConverters.asScala(answer);
+    return RouteAdapter.apply(ctx -> future.transformWith(
+        result -> inner.apply(unwrapped(result)).asScala().apply(ctx), SAME_THREAD));
+  }
+
+  /** Pekko HTTP's Java {@code onSuccess}: a failed answer fails the route (the exception handler answers). */
+  @Override
+  public <T> RouteAdapter onSuccess(CompletionStage<T> answer, Function<T, Route> inner) {
+    return onComplete(answer, result -> inner.apply(result.get()));
+  }
+
+  /** Scala's `parasitic`: runs a callback on the thread that completes the future. */
+  private static final scala.concurrent.ExecutionContext SAME_THREAD = scala.concurrent.ExecutionContext.parasitic$.MODULE$;
+
+  private static <T> Try<T> unwrapped(Try<T> result) {
+    return result instanceof Failure<T> failure && failure.exception() instanceof CompletionException wrapped
+        && wrapped.getCause() != null ? new Failure<>(wrapped.getCause()) : result;
   }
 
   protected <T, R> CompletionStage<R> ask(ActorRef<T> target, org.apache.pekko.japi.function.Function<ActorRef<R>, T> message) {
