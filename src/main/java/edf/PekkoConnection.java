@@ -27,22 +27,26 @@ import org.apache.pekko.util.ByteString;
  * run through Pekko HTTP's server layer joined to the routes ({@link HttpEdge#pekkoFlow}), exactly
  * as a connection Pekko HTTP accepted itself would, and what it answers is written back.
  *
- * <p>Back-pressured both ways: the channel reads again only once what it read last was taken, and
- * the next answer is written once the one before it is. The connection closes when Pekko HTTP ends
+ * <p>Back-pressured both ways: the channel reads no more while what it read last waits to be taken,
+ * and once its outgoing buffer is over Netty's high-water mark, the next answer waits until the one
+ * before it is written. The connection closes when Pekko HTTP ends
  * it (`Connection: close`, a request it refused), when it is idle for `idle-timeout`, or when the
  * client closes it.
  */
 final class PekkoConnection extends ChannelInboundHandlerAdapter {
   /** How long a connection Pekko HTTP has ended still drops what the client sends, before it closes. */
   private static final long LINGER_SECONDS = 2;
+  private static final CompletionStage<Void> TAKEN = CompletableFuture.completedFuture(null);
 
   private final Flow<ByteString, ByteString, NotUsed> http;
   private final Materializer materializer;
   private SourceQueueWithComplete<ByteString> requests;
   /** What was read and not yet handed to Pekko HTTP. */
   private ByteString read = ByteString.emptyByteString();
-  /** Whether a hand-over is on its way: the channel reads again when it is taken. */
-  private boolean offering;
+  /** The last hand-over to Pekko HTTP: the next waits until it is taken. */
+  private CompletableFuture<QueueOfferResult> offered = CompletableFuture.completedFuture(QueueOfferResult.enqueued());
+  /** Whether the channel waits for the last hand-over to be taken before it goes on. */
+  private boolean waiting;
   /** Pekko HTTP has ended the connection: what comes now is dropped. */
   private boolean finished;
   /** The server is going away: nothing more is read, and the connection closes after its answers. */
@@ -59,7 +63,7 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
     Pair<SourceQueueWithComplete<ByteString>, CompletionStage<Done>> running =
         Source.<ByteString>queue(1, OverflowStrategy.backpressure())
             .via(http)
-            .toMat(Sink.foreachAsync(1, bytes -> written(ctx.writeAndFlush(ctx.alloc().buffer(bytes.size()).writeBytes(bytes.toArrayUnsafe())))),
+            .toMat(Sink.foreachAsync(1, bytes -> written(ctx, ctx.writeAndFlush(ctx.alloc().buffer(bytes.size()).writeBytes(bytes.toArrayUnsafe())))),
                 Keep.both())
             .run(materializer);
     requests = running.first();
@@ -104,23 +108,32 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
     handOver(ctx);
   }
 
-  /** Hands what was read to Pekko HTTP; once it is taken, reads on. */
+  /**
+   * Hands what was read to Pekko HTTP and reads on. One hand-over at a time: what is read meanwhile
+   * waits for the one before to be taken, and the channel reads no more until then. A client sends
+   * its next request once it has the answer, so the one before is nearly always taken already and
+   * the event loop goes on without waiting for a word from Pekko's side.
+   */
   private void handOver(ChannelHandlerContext ctx) {
-    if (offering || finished || terminating) return;
-    if (read.isEmpty()) {
-      ctx.read();
+    if (waiting || finished || terminating) return;
+    if (!offered.isDone()) {
+      waiting = true;
+      // straight onto the event loop: `whenComplete` on Pekko's CompletionStage would first hop
+      // through the JDK's common pool
+      offered.whenCompleteAsync((result, failure) -> {
+        waiting = false;
+        handOver(ctx);
+      }, ctx.executor());
       return;
     }
-    ByteString bytes = read;
-    read = ByteString.emptyByteString();
-    offering = true;
-    // straight onto the event loop: `whenComplete` on Pekko's CompletionStage would first hop
-    // through the JDK's common pool (a thread switch per request)
-    requests.offer(bytes).whenCompleteAsync((result, failure) -> {
-      offering = false;
-      // refused: Pekko HTTP is ending the connection, and closes it once its last answer is written
-      if (result instanceof QueueOfferResult.Enqueued$) handOver(ctx);
-    }, ctx.executor());
+    // refused: Pekko HTTP is ending the connection, and closes it once its last answer is written
+    if (!(offered.getNow(null) instanceof QueueOfferResult.Enqueued$)) return;
+    if (!read.isEmpty()) {
+      ByteString bytes = read;
+      read = ByteString.emptyByteString();
+      offered = RouteSupport.onAnsweringThread(requests.offer(bytes)).toCompletableFuture();
+    }
+    ctx.read();
   }
 
   @Override
@@ -148,7 +161,13 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  private static CompletionStage<Void> written(ChannelFuture write) {
+  /**
+   * When Pekko HTTP may hand over its next answer: at once while the channel takes more (its
+   * outgoing buffer under Netty's high-water mark), else once this answer is written. Waiting for
+   * every write would cost a thread switch per answer.
+   */
+  private static CompletionStage<Void> written(ChannelHandlerContext ctx, ChannelFuture write) {
+    if (ctx.channel().isWritable()) return TAKEN;
     CompletableFuture<Void> done = new CompletableFuture<>();
     write.addListener(f -> {
       if (f.isSuccess()) {
