@@ -1,6 +1,7 @@
 package edf;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,9 +28,9 @@ import org.apache.pekko.util.ByteString;
  * run through Pekko HTTP's server layer joined to the routes ({@link HttpEdge#pekkoFlow}), exactly
  * as a connection Pekko HTTP accepted itself would, and what it answers is written back.
  *
- * <p>Back-pressured both ways: the channel reads no more while what it read last waits to be taken,
- * and once its outgoing buffer is over Netty's high-water mark, the next answer waits until the one
- * before it is written. The connection closes when Pekko HTTP ends
+ * <p>Back-pressured both ways: while a hand-over to Pekko HTTP waits to be taken, the channel reads
+ * once more and then no more until it is; and once its outgoing buffer is over Netty's high-water
+ * mark, the next answer waits until the one before it is written. The connection closes when Pekko HTTP ends
  * it (`Connection: close`, a request it refused), when it is idle for `idle-timeout`, or when the
  * client closes it.
  */
@@ -71,13 +72,18 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Pekko HTTP has ended the connection and its last answer is written: the server's side closes
+   * Pekko HTTP has ended the connection: once its last answer is written, the server's side closes
    * first, and what the client still sends (the rest of a body that was refused) is read and
    * dropped for a moment, so that the client reads the answer instead of a reset.
    */
   private void finish(ChannelHandlerContext ctx) {
     finished = true;
     read = ByteString.emptyByteString();
+    // written after the answers before it: the last of them may still be in the outgoing buffer
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(answersWritten -> close(ctx));
+  }
+
+  private void close(ChannelHandlerContext ctx) {
     if (!terminating && ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
       duplex.shutdownOutput();
       ctx.channel().config().setAutoRead(true);
@@ -118,16 +124,14 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
     if (waiting || finished || terminating) return;
     if (!offered.isDone()) {
       waiting = true;
-      // straight onto the event loop: `whenComplete` on Pekko's CompletionStage would first hop
-      // through the JDK's common pool
       offered.whenCompleteAsync((result, failure) -> {
         waiting = false;
         handOver(ctx);
       }, ctx.executor());
       return;
     }
-    // refused: Pekko HTTP is ending the connection, and closes it once its last answer is written
-    if (!(offered.getNow(null) instanceof QueueOfferResult.Enqueued$)) return;
+    // refused or failed: Pekko HTTP is ending the connection, and closes it once its last answer is written
+    if (offered.isCompletedExceptionally() || !(offered.join() instanceof QueueOfferResult.Enqueued$)) return;
     if (!read.isEmpty()) {
       ByteString bytes = read;
       read = ByteString.emptyByteString();

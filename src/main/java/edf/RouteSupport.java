@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -18,6 +19,8 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.directives.RouteAdapter;
+import org.apache.pekko.http.scaladsl.server.RequestContext;
+import org.apache.pekko.http.scaladsl.server.RouteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.FutureConverters;
@@ -110,26 +113,30 @@ abstract class RouteSupport extends AllDirectives {
   }
 
   /**
-   * Pekko HTTP's Java {@code onComplete} (and {@code onSuccess}, built on it here) unwraps a
-   * CompletionException with a Scala {@code recover} on Scala's global execution context: every
-   * answer a route waited for crossed to that pool's thread and back. This does the same unwrapping
-   * on the thread that completes the answer, and runs `inner` there.
+   * Pekko HTTP's Java {@code onComplete} and {@code onSuccess} unwrap a CompletionException with a
+   * Scala {@code recover} on Scala's global execution context: every answer a route waited for
+   * crossed to that pool's thread before the route went on. These do the same unwrapping as part of
+   * going on, on the route's own execution context (Pekko's dispatcher), as Pekko HTTP's Scala
+   * directives do.
    */
   @Override
   public <T> RouteAdapter onComplete(CompletionStage<T> answer, Function<Try<T>, Route> inner) {
-    scala.concurrent.Future<T> future = FutureConverters.asScala(answer);
-    return RouteAdapter.apply(ctx -> future.transformWith(
-        result -> inner.apply(unwrapped(result)).asScala().apply(ctx), SAME_THREAD));
+    return whenAnswered(answer, (result, ctx) -> inner.apply(result).asScala().apply(ctx));
   }
 
   /** Pekko HTTP's Java {@code onSuccess}: a failed answer fails the route (the exception handler answers). */
   @Override
   public <T> RouteAdapter onSuccess(CompletionStage<T> answer, Function<T, Route> inner) {
-    return onComplete(answer, result -> inner.apply(result.get()));
+    return whenAnswered(answer, (result, ctx) -> result.isSuccess()
+        ? inner.apply(result.get()).asScala().apply(ctx)
+        : scala.concurrent.Future$.MODULE$.failed(result.failed().get()));
   }
 
-  /** Scala's `parasitic`: runs a callback on the thread that completes the future. */
-  private static final scala.concurrent.ExecutionContext SAME_THREAD = scala.concurrent.ExecutionContext.parasitic$.MODULE$;
+  private static <T> RouteAdapter whenAnswered(
+      CompletionStage<T> answer, BiFunction<Try<T>, RequestContext, scala.concurrent.Future<RouteResult>> then) {
+    scala.concurrent.Future<T> future = FutureConverters.asScala(answer);
+    return RouteAdapter.apply(ctx -> future.transformWith(result -> then.apply(unwrapped(result), ctx), ctx.executionContext()));
+  }
 
   private static <T> Try<T> unwrapped(Try<T> result) {
     return result instanceof Failure<T> failure && failure.exception() instanceof CompletionException wrapped

@@ -10,19 +10,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.server.directives.RouteAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A route that waits for an answer goes on where the answer comes from, against a server bound on
- * a free port: Pekko HTTP's own Java directives crossed to Scala's global pool and back first.
+ * A route that waits for an answer, against a server bound on a free port: it goes on on its own
+ * execution context (Pekko HTTP's own Java directives passed every answer through Scala's global
+ * pool on the way; `docs/benchmarks.md`, sixth round), and a failed answer reaches it unwrapped.
  */
 class RouteSupportTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
@@ -40,24 +44,32 @@ class RouteSupportTest {
   }
 
   @Test
-  void theRouteGoesOnOnTheThreadThatAnswers() throws Exception {
+  void aRouteGoesOnOnItsOwnExecutionContextWhereverTheAnswerComesFrom() throws Exception {
     Waiting routes = new Waiting();
     CompletableFuture<String> answer = new CompletableFuture<>();
-    CompletableFuture<Void> waiting = new CompletableFuture<>();
-    Route waitForAnswer = routes.onSuccess(answer, value -> routes.complete(value + " on " + Thread.currentThread().getName()));
-    // applied, the route has registered for the answer: only then does the answer come
-    Route signalled = RouteAdapter.apply(ctx -> {
-      scala.concurrent.Future<org.apache.pekko.http.scaladsl.server.RouteResult> result = waitForAnswer.asScala().apply(ctx);
-      waiting.complete(null);
-      return result;
-    });
-    String body = requestWhile(signalled, () -> {
-      waiting.get(10, TimeUnit.SECONDS);
-      Thread answerer = new Thread(() -> answer.complete("answer"), "answerer");
-      answerer.start();
-      return null;
-    });
-    assertEquals("answer on answerer", body);
+    ExecutorService context = Executors.newSingleThreadExecutor(r -> new Thread(r, "route-context"));
+    try {
+      Route route = routes.withExecutionContext(scala.concurrent.ExecutionContext$.MODULE$.fromExecutorService(context),
+          () -> routes.onSuccess(answer, value -> routes.complete(value + " on " + Thread.currentThread().getName())));
+      String body = requestWhile(route, () -> {
+        Thread answerer = new Thread(() -> answer.complete("answer"), "answerer");
+        answerer.start();
+        return null;
+      });
+      assertEquals("answer on route-context", body);
+    } finally {
+      context.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailedAnswerFailsTheRouteWithItsCause() throws Exception {
+    Waiting routes = new Waiting();
+    CompletableFuture<String> answer = CompletableFuture.<String>failedFuture(new TimeoutException("no answer")).thenApply(v -> v);
+    Route route = routes.handleExceptions(
+        ExceptionHandler.newBuilder().match(TimeoutException.class, e -> routes.complete(StatusCodes.SERVICE_UNAVAILABLE, "timed out")).build(),
+        () -> routes.onSuccess(answer, value -> routes.complete(value)));
+    assertEquals("timed out", requestWhile(route, () -> null));
   }
 
   @Test
