@@ -30,9 +30,9 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Back-pressured both ways: while a hand-over to Pekko HTTP waits to be taken, the channel reads
  * once more and then no more until it is; and once its outgoing buffer is over Netty's high-water
- * mark, the next answer waits until the one before it is written. The connection closes when Pekko HTTP ends
- * it (`Connection: close`, a request it refused), when it is idle for `idle-timeout`, or when the
- * client closes it.
+ * mark, the next answer waits until the one before it is written. The connection closes when Pekko
+ * HTTP ends it (`Connection: close`, a request it refused), when it is idle for `idle-timeout`, or
+ * when the client closes it.
  */
 final class PekkoConnection extends ChannelInboundHandlerAdapter {
   /** How long a connection Pekko HTTP has ended still drops what the client sends, before it closes. */
@@ -130,7 +130,8 @@ final class PekkoConnection extends ChannelInboundHandlerAdapter {
       }, ctx.executor());
       return;
     }
-    // refused or failed: Pekko HTTP is ending the connection, and closes it once its last answer is written
+    // refused or failed: Pekko HTTP is ending the connection, and closes it once its last answer
+    // is written
     if (offered.isCompletedExceptionally() || !(offered.join() instanceof QueueOfferResult.Enqueued$)) return;
     if (!read.isEmpty()) {
       ByteString bytes = read;
