@@ -44,6 +44,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -64,6 +65,8 @@ public final class NettyEdge {
   private static final int CLOSE_TOO_SLOW = 4008;
 
   private final Contract contract;
+  /** With STORE=h2, every ingested event is stored before its 202 and its push; null without. */
+  private final H2Journal journal;
   private final Registry<Channel> registry = new Registry<>();
   private final HttpHandler http = new HttpHandler();
   private final FrameHandler frames = new FrameHandler();
@@ -74,18 +77,23 @@ public final class NettyEdge {
       .handshakeTimeoutMillis(10_000)
       .build();
 
-  private NettyEdge(Contract contract) {
+  private NettyEdge(Contract contract, H2Journal journal) {
     this.contract = contract;
+    this.journal = journal;
   }
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     String host = Contract.env("HOST", "127.0.0.1");
     int port = Integer.parseInt(Contract.env("PORT", "8092"));
     boolean epoll = !"nio".equals(Contract.env("EDGE_TRANSPORT", "epoll")) && Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
-    NettyEdge edge = new NettyEdge(Contract.fromEnvironment());
+    H2Journal journal = "h2".equals(Contract.env("STORE", "none"))
+        ? new H2Journal(Path.of(Contract.env("STORE_DIR", "target/edge-h2")),
+            Path.of(Contract.env("STORE_SCHEMA", "../../src/main/resources/db/h2.sql")))
+        : null;
+    NettyEdge edge = new NettyEdge(Contract.fromEnvironment(), journal);
     try {
       Channel server = new ServerBootstrap()
           .group(group)
@@ -104,7 +112,8 @@ public final class NettyEdge {
             }
           })
           .bind(host, port).sync().channel();
-      System.out.println("netty-edge (" + (epoll ? "epoll" : "nio") + ") listening on http://" + host + ":" + port
+      System.out.println("netty-edge (" + (epoll ? "epoll" : "nio") + (journal == null ? "" : ", events stored in H2")
+          + ") listening on http://" + host + ":" + port
           + " pid=" + ProcessHandle.current().pid());
       server.closeFuture().sync();
     } finally {
@@ -152,13 +161,27 @@ public final class NettyEdge {
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       Contract.Reply reply;
+      Object[] event = new Object[2]; // with a journal: the event to store before the push and the 202
+      Contract.Pusher pusher = journal == null ? NettyEdge.this::push : (userId, frame) -> {
+        event[0] = userId;
+        event[1] = frame;
+      };
       try {
         reply = contract.handle(request.method().name(), uri.path(),
-            request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()), NettyEdge.this::push);
+            request.headers().get(HttpHeaderNames.AUTHORIZATION), ByteBufUtil.getBytes(request.content()), pusher);
       } finally {
         request.release();
       }
-      respond(ctx, keepAlive, reply);
+      if (event[0] == null) {
+        respond(ctx, keepAlive, reply);
+        return;
+      }
+      String userId = (String) event[0];
+      byte[] frame = (byte[]) event[1];
+      journal.append(userId, frame, () -> ctx.executor().execute(() -> {
+        push(userId, frame);
+        respond(ctx, keepAlive, reply);
+      }));
     }
 
     private void respond(ChannelHandlerContext ctx, boolean keepAlive, Contract.Reply reply) {
