@@ -23,13 +23,17 @@ import org.apache.pekko.cluster.typed.Subscribe;
 /**
  * Starts everything: joins the cluster (itself, when no seed nodes are configured), the topics,
  * the registry, chaos, the read side, sharding of the processors and ledgers, and, once this node
- * is Up, the HTTP server. The server is ready (GET /health) as soon as it is bound.
+ * is Up and its journal has answered one recovery ({@link StorageWarmUp}), the HTTP server. The
+ * server is ready (GET /health) as soon as it is bound.
  */
 public final class Guardian {
 
   public sealed interface Command {}
 
   private record ClusterUp(SelfUp up) implements Command {}
+
+  /** The journal answered the warm-up's recovery after `took`, or (null) the warm-up stopped without it. */
+  private record StorageWarm(Duration took) implements Command {}
 
   private record Bound(HttpEdge edge) implements Command {}
 
@@ -48,6 +52,9 @@ public final class Guardian {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
           }
           cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, ClusterUp::new), SelfUp.class));
+          ActorRef<StorageWarmUp.Command> warmUp =
+              ctx.spawn(StorageWarmUp.create(ctx.messageAdapter(Duration.class, StorageWarm::new)), "storage-warm-up");
+          ctx.watchWith(warmUp, new StorageWarm(null));
           warnIfClusterTrafficIsPlain(ctx);
           warnIfAsksStartThreads(ctx);
           serveMetrics(ctx, settings);
@@ -91,12 +98,34 @@ public final class Guardian {
                   "edf-drain-then-close-sockets",
                   () -> drainThenCloseSockets(ctx, settings, routes, readModel, registry));
 
-          return Behaviors.receive(Command.class)
-              .onMessage(ClusterUp.class, up -> bind(ctx, settings, routes))
-              .onMessage(Bound.class, b -> onBound(ctx, b.edge(), routes, bound))
-              .onMessage(BindFailed.class, f -> onBindFailed(ctx, f, bound))
-              .build();
+          return starting(ctx, settings, routes, bound, warmUp, false, false);
         });
+  }
+
+  /** Until the node is Up and its storage warm; then the server is bound. */
+  private static Behavior<Command> starting(
+      ActorContext<Command> ctx,
+      Settings settings,
+      Routes routes,
+      CompletableFuture<HttpEdge> bound,
+      ActorRef<StorageWarmUp.Command> warmUp,
+      boolean up,
+      boolean warm) {
+    if (up && warm) return bind(ctx, settings, routes, bound);
+    return Behaviors.receive(Command.class)
+        .onMessage(ClusterUp.class, u -> starting(ctx, settings, routes, bound, warmUp, true, warm))
+        .onMessage(StorageWarm.class, w -> {
+          if (warm) return Behaviors.same(); // the warm-up stopped after it answered
+          if (w.took() == null) {
+            ctx.getLog().warn("The journal did not answer the warm-up's recovery; the server starts anyway (see the log above)");
+          } else {
+            ctx.getLog().info("The journal answered a recovery in {} ms", w.took().toMillis());
+            ctx.stop(warmUp);
+          }
+          return starting(ctx, settings, routes, bound, warmUp, up, true);
+        })
+        .onMessage(BindFailed.class, f -> onBindFailed(ctx, f, bound))
+        .build();
   }
 
   /**
@@ -171,11 +200,16 @@ public final class Guardian {
     }
   }
 
-  private static Behavior<Command> bind(ActorContext<Command> ctx, Settings settings, Routes routes) {
+  private static Behavior<Command> bind(
+      ActorContext<Command> ctx, Settings settings, Routes routes, CompletableFuture<HttpEdge> bound) {
     ctx.pipeToSelf(
         HttpEdge.bind(ctx.getSystem(), settings, routes.route()),
         (binding, failure) -> failure == null ? new Bound(binding) : new BindFailed(settings.host() + ":" + settings.port(), failure));
-    return Behaviors.same();
+    return Behaviors.receive(Command.class)
+        .onMessage(Bound.class, b -> onBound(ctx, b.edge(), routes, bound))
+        .onMessage(BindFailed.class, f -> onBindFailed(ctx, f, bound))
+        .onMessage(StorageWarm.class, w -> Behaviors.same()) // the warm-up stopped after it answered
+        .build();
   }
 
   private static Behavior<Command> onBound(
