@@ -84,7 +84,9 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
 
   private record WrappedEvent(TodoEvent event) implements Command {}
 
-  private record Synced(ActorRef<SocketSession.Out> socket, UserLedger.SyncResult result, Throwable failure)
+  /** The answer to a socket's `attempt`-th ask (1 or 2) for its position after `epoch`/`lastSeq`. */
+  private record Synced(
+      ActorRef<SocketSession.Out> socket, int attempt, String epoch, Long lastSeq, UserLedger.SyncResult result, Throwable failure)
       implements Command {}
 
   /** Per socket: its user and topics; `pending` holds personal messages until its position is known. */
@@ -200,12 +202,17 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
       socket.tell(new SocketSession.Close(closing.code(), closing.reason()));
       return this;
     }
-    sync(socket, register.userId(), register.epoch(), register.lastSeq());
+    sync(socket, register.userId(), register.epoch(), register.lastSeq(), 1);
     return this;
   }
 
-  /** Asks the user's ledger for the socket's position; from then on it also sends to this registry directly. */
-  private void sync(ActorRef<SocketSession.Out> socket, String userId, String epoch, Long lastSeq) {
+  /**
+   * Asks the user's ledger for the socket's position; from then on it also sends to this registry
+   * directly. No answer within `resumeTimeout` is asked once more before the socket is closed: a
+   * ledger that answers late (a node starting under a crowd of sockets) or an ask lost on its way
+   * (a shard moving between nodes) costs a wait, not a reconnection.
+   */
+  private void sync(ActorRef<SocketSession.Out> socket, String userId, String epoch, Long lastSeq, int attempt) {
     direct.add(userId);
     ActorRef<Command> self = getContext().getSelf();
     getContext()
@@ -214,12 +221,17 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
             ledgers.apply(userId),
             resumeTimeout,
             replyTo -> new UserLedger.Sync(epoch, lastSeq, replyTo, self),
-            (result, failure) -> new Synced(socket, result, failure));
+            (result, failure) -> new Synced(socket, attempt, epoch, lastSeq, result, failure));
   }
 
   private Behavior<Command> onSynced(Synced synced) {
     SocketInfo info = sockets.get(synced.socket());
     if (info == null || info.live()) return this;
+    if (synced.failure() != null && synced.attempt() == 1) {
+      getContext().getLog().info("No position yet for a socket of {}: asking again", info.userId);
+      sync(synced.socket(), info.userId, synced.epoch(), synced.lastSeq(), 2);
+      return this;
+    }
     if (synced.failure() != null) {
       getContext().getLog().warn("No position for a socket of {}: {}", info.userId, synced.failure().toString());
       synced.socket().tell(new SocketSession.Close(SocketSession.INTERNAL_ERROR, "try again"));
@@ -364,7 +376,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionRegistr
     }
     if (delivery.epoch().equals(info.epoch) && delivery.seq() > info.lastSeq + 1) {
       info.pending = new ArrayList<>(List.of(delivery));
-      sync(socket, info.userId, info.epoch, info.lastSeq);
+      sync(socket, info.userId, info.epoch, info.lastSeq, 1);
       return;
     }
     if (!delivery.epoch().equals(info.epoch)) {

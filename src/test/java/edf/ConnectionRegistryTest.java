@@ -228,8 +228,26 @@ class ConnectionRegistryTest {
   void aSocketWhosePositionNeverComesIsNotLeftWaitingForever() {
     Socket socket = register("gina", null, null);
     ledger.expectMessageClass(UserLedger.Sync.class);
-    SocketSession.Close close = (SocketSession.Close) socket.probe().receiveMessage(Duration.ofSeconds(5));
+    ledger.expectMessageClass(UserLedger.Sync.class, Duration.ofSeconds(10)); // asked once more
+    SocketSession.Close close = (SocketSession.Close) socket.probe().receiveMessage(Duration.ofSeconds(10));
     assertEquals(SocketSession.INTERNAL_ERROR, close.code());
+    ledger.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  /** A ledger that answers late (a node starting under a crowd) costs the socket a wait, not a reconnection. */
+  @Test
+  void aPositionThatDoesNotComeInTimeIsAskedForOnceMoreFromTheSamePoint() {
+    Socket socket = register("ivy", EPOCH, 7L);
+    UserLedger.Sync first = ledger.expectMessageClass(UserLedger.Sync.class);
+    UserLedger.Sync again = ledger.expectMessageClass(UserLedger.Sync.class, Duration.ofSeconds(10));
+    assertEquals(EPOCH, again.epoch());
+    assertEquals(7L, again.lastSeq());
+    first.replyTo().tell(new UserLedger.SyncResult(UserLedger.SyncMode.FRESH, EPOCH, 0, java.util.List.of())); // too late: dropped
+    again.replyTo().tell(new UserLedger.SyncResult(UserLedger.SyncMode.RESUMED, EPOCH, 8, java.util.List.of(delivery("ivy", 8))));
+    assertEquals(json(push(delivery("ivy", 8))), json(socket.probe().receiveMessage()));
+    String resumed = json(socket.probe().receiveMessage());
+    assertTrue(resumed.contains("\"type\":\"resumed\""), resumed);
+    socket.probe().expectNoMessage(Duration.ofMillis(50));
   }
 
   @Test
